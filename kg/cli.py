@@ -1,0 +1,325 @@
+"""`kg`: thin commands over the library. Every error a user can cause is one line on stderr and
+exit status 1 (bad input) or 2 (bad usage); set KG_DEBUG=1 to see tracebacks of internal errors.
+
+Heavy imports (spaCy, rdflib, owlready2) happen inside the commands that need them, so that
+`kg query` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+class UsageProblem(click.UsageError):
+    """Bad usage detected after parsing (exit 2)."""
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    click.echo(f"kg: error: {msg}", err=True)
+    sys.exit(code)
+
+
+store_option = click.option(
+    "--store", "store_path", envvar="KG_STORE", default=None, metavar="DIR",
+    help="Embedded store folder (env KG_STORE; default ./kg-store).",
+)
+endpoint_option = click.option(
+    "--endpoint", envvar="KG_ENDPOINT", default=None, metavar="URL",
+    help="SPARQL 1.1 endpoint instead of the embedded store (env KG_ENDPOINT).",
+)
+
+
+def _open(store_path: str | None, endpoint: str | None, *, read_only: bool):
+    from .store import StoreError, open_store
+
+    try:
+        return open_store(store_path, endpoint, read_only=read_only)
+    except StoreError as e:
+        _fail(str(e))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def cli() -> None:
+    """conflict-kg: build a knowledge graph of armed conflict from news articles, query it with SPARQL."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published", metavar="DATE", help="Publication date YYYY-MM-DD (single plain files).")
+@click.option("--outlet", metavar="NAME", help="Publisher name (single plain files).")
+@click.option("--url", metavar="URL", help="Article URL (single plain files).")
+@click.option("--replace", is_flag=True, help="Re-extract articles already in the store (replaces their graphs).")
+@click.option("--batch-size", default=16, show_default=True, help="Articles per spaCy batch.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary line.")
+@store_option
+@endpoint_option
+def ingest(paths, published, outlet, url, replace, batch_size, quiet, store_path, endpoint) -> None:
+    """Read articles (.txt, .html, .jsonl, folders, - for stdin) into the graph, one named graph each."""
+    from .ingest import ingest_paths
+    from .readers import InputError, parse_date
+    from .store import StoreError
+
+    try:
+        pub = parse_date(published, what="--published") if published else None
+    except InputError as e:
+        _fail(str(e))
+    if (published or outlet or url) and (len(paths) > 1 or Path(paths[0]).is_dir()):
+        raise UsageProblem("--published, --outlet and --url apply to a single plain file")
+    store = _open(store_path, endpoint, read_only=False)
+    t0 = time.perf_counter()
+
+    def on_error(msg: str) -> None:
+        click.echo(f"kg: skipped: {msg}", err=True)
+
+    def on_article(article, what: str) -> None:
+        if not quiet:
+            title = (article.title or article.source)[:70]
+            click.echo(f"{what:>8}  {title}", err=True)
+
+    try:
+        report = ingest_paths(
+            list(paths), store, outlet=outlet, url=url, published=pub, replace=replace,
+            on_error=on_error, on_article=on_article, batch_size=batch_size,
+        )
+    except StoreError as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; the article in flight was not written", err=True)
+        sys.exit(130)
+    finally:
+        store.close()
+    dt_s = time.perf_counter() - t0
+    click.echo(f"{report.summary()} in {dt_s:.1f}s", err=True)
+    if report.failed and not report.loaded and not report.skipped:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--sparql", metavar="TEXT", help="Run this SPARQL text instead of a named query.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--update", is_flag=True, help="Allow a SPARQL Update (writes to the store).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@store_option
+@endpoint_option
+def query(name, sparql, params, fmt, update, list_, store_path, endpoint) -> None:
+    """Run a named query (see --list), a .rq file, or --sparql TEXT over the union of all graphs."""
+    from .queries import QueryError, bind_params, format_result, is_update, named_queries, resolve_query, with_bindings
+    from .store import StoreError
+    from .store.base import QuerySyntaxError
+
+    if list_:
+        for q in named_queries().values():
+            click.echo(f"{q.name}: {q.description}")
+            for p in q.params:
+                click.echo(f"    --param {p.name}=<{p.type}>{'' if p.required else ' (optional)'}  {p.description}")
+        return
+    if bool(name) == bool(sparql):
+        raise UsageProblem("give a query NAME or FILE.rq, or --sparql TEXT (not both)")
+    raw: dict[str, str] = {}
+    for p in params:
+        if "=" not in p:
+            raise UsageProblem(f"--param {p!r}: expected KEY=VALUE")
+        k, v = p.split("=", 1)
+        raw[k.strip()] = v
+    try:
+        if sparql:
+            if raw:
+                raise QueryError("--param applies to named queries and .rq files")
+            text, bindings = sparql, {}
+        else:
+            q = resolve_query(name)
+            text, bindings = with_bindings(q.sparql, bind_params(q, raw)), {}
+    except QueryError as e:
+        _fail(str(e), 2)
+    if is_update(text):
+        if not update:
+            _fail("this is a SPARQL Update; pass --update to change the store", 2)
+        store = _open(store_path, endpoint, read_only=False)
+        try:
+            store.update(text)
+        except QuerySyntaxError as e:
+            _fail(str(e))
+        except StoreError as e:
+            _fail(str(e))
+        finally:
+            store.close()
+        click.echo("update applied", err=True)
+        return
+    store = _open(store_path, endpoint, read_only=True)
+    try:
+        res = store.query(text, bindings)
+        out = format_result(res, fmt)
+    except QuerySyntaxError as e:
+        _fail(str(e))
+    except (StoreError, QueryError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    click.echo(out, nl=False)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default="ttl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default stdout).")
+@store_option
+@endpoint_option
+def export(fmt, output, store_path, endpoint) -> None:
+    """Export the whole store, ontology included (triple formats hold the union of all graphs)."""
+    from .store import StoreError
+
+    store = _open(store_path, endpoint, read_only=True)
+    try:
+        data = store.export(fmt)
+    except StoreError as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    if output:
+        tmp = Path(output).with_name(Path(output).name + ".part")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(output)
+        except OSError as e:
+            _fail(f"{output}: cannot write ({e.strerror})")
+        click.echo(f"wrote {len(data):,} bytes to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@store_option
+@endpoint_option
+def stats(fmt, store_path, endpoint) -> None:
+    """Counts: articles, triples, and actors, places and events per class."""
+    import json
+
+    from .stats import store_stats
+    from .store import StoreError
+
+    store = _open(store_path, endpoint, read_only=True)
+    try:
+        s = store_stats(store)
+    except StoreError as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps(s, indent=1))
+        return
+    click.echo(f"articles  {s['articles']}")
+    click.echo(f"graphs    {s['graphs']}")
+    click.echo(f"triples   {s['triples']}  (quads in all graphs, ontology included)")
+    for group in ("actors", "places", "events"):
+        total = sum(s[group].values())
+        click.echo(f"{group:<9} {total}")
+        for cls, n in sorted(s[group].items(), key=lambda kv: (-kv[1], kv[0])):
+            click.echo(f"    {cls:<20} {n}")
+
+
+@cli.group()
+def ontology() -> None:
+    """The OWL ontology and SHACL shapes."""
+
+
+@ontology.command("check")
+@click.option("--no-data", is_flag=True, help="Check the ontology only, not the store's data.")
+@store_option
+@endpoint_option
+def ontology_check(no_data, store_path, endpoint) -> None:
+    """Run HermiT on the ontology (consistency, unsatisfiable classes) and SHACL on the store's data."""
+    from .ontology import check_ontology, ontology_stats
+
+    st = ontology_stats()
+    click.echo(f"ontology: {st.classes} classes, {st.object_properties} object properties, "
+               f"{st.data_properties} data properties, {st.axioms} axioms")
+    try:
+        rep = check_ontology()
+    except Exception as e:  # a missing Java is the user's environment, not a bug
+        _fail(f"reasoner failed: {str(e).splitlines()[0] if str(e) else type(e).__name__} (is Java 17 installed?)")
+    click.echo(f"HermiT: {'consistent' if rep.consistent else 'INCONSISTENT'}; "
+               f"unsatisfiable classes: {', '.join(rep.unsatisfiable) or 'none'}")
+    ok = rep.consistent and not rep.unsatisfiable
+    if not no_data:
+        store_dir = store_path or os.environ.get("KG_STORE") or "./kg-store"
+        if endpoint or Path(store_dir).exists():
+            from .stats import data_graph
+            from .ontology import validate_graph
+
+            store = _open(store_path, endpoint, read_only=True)
+            try:
+                g = data_graph(store)
+            finally:
+                store.close()
+            sh = validate_graph(g)
+            click.echo(f"SHACL: {'conforms' if sh.conforms else 'does NOT conform'} "
+                       f"({len(g)} data triples, {sh.violations} violations)")
+            if not sh.conforms:
+                click.echo(sh.text, err=True)
+            ok = ok and sh.conforms
+        else:
+            click.echo(f"SHACL: no store at {store_dir}; skipped")
+    sys.exit(0 if ok else 1)
+
+
+@cli.command()
+@click.argument("gold_dir", type=click.Path(file_okay=False))
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the scores as JSON here.")
+@click.option("--per-article/--total-only", default=True, help="Show a row per article.")
+def evaluate(gold_dir, json_out, per_article) -> None:
+    """Score extraction against gold annotations (NAME.txt + NAME.gold.json) in GOLD_DIR."""
+    from .evaluate import EvaluationError, evaluate_dir, render_report
+
+    try:
+        report = evaluate_dir(Path(gold_dir))
+    except EvaluationError as e:
+        _fail(str(e))
+    click.echo(render_report(report, per_article=per_article))
+    if json_out:
+        import json
+
+        Path(json_out).write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("kg: aborted", err=True)
+        sys.exit(130)
+    except click.UsageError as e:
+        msg = e.format_message().splitlines()[0]
+        cmd = e.ctx.command_path if e.ctx else "kg"
+        click.echo(f"kg: usage error: {msg} (see `{cmd} --help`)", err=True)
+        sys.exit(2)
+    except click.ClickException as e:
+        click.echo(f"kg: error: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except SystemExit:
+        raise
+    except Exception as e:  # an internal error: one line unless debugging
+        if os.environ.get("KG_DEBUG"):
+            raise
+        click.echo(f"kg: internal error: {type(e).__name__}: {e} (set KG_DEBUG=1 for a traceback)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,442 @@
+"""`kg evaluate`: score the graph built from annotated articles against their gold annotations.
+
+The graph, not the extractor's internals, is what is scored: each article is extracted, mapped to
+RDF and loaded into an in-memory Oxigraph store, and the system's view (actors, places, events,
+control, support, sources) is read back with SPARQL. Gold format: ../shared/corpus/GOLD-SCHEMA.md.
+
+Matching rules (documented because numbers mean nothing without them):
+- names match after folding case, diacritics, quotes, a leading "the", the Arabic article
+  (al-/el-/ad-/ar-...), punctuation and a trailing "'s"; any system name (label or altLabel) against
+  any gold name (name or alias); each gold item matches at most one system node (greedy on
+  name overlap, then type agreement);
+- actors: every system node of an actor class, plus countries that act (agent, target, supporter,
+  source, controller); places: every place node mentioned in the article;
+- countries: (actor, country) pairs of matched actors; typing: share of matched actors and places
+  whose class equals the gold type (StateForce <- ckg:StateForce/ArmedForce, Police <- ckg:Police/
+  SecurityForce);
+- events: lenient = same class and (same place or a shared agent); strict = same class, same place
+  (or both none) and a shared agent (or both none);
+- control, support: pairs of matched ends; sources: cited actors (ckg:citesSource, ckg:reportedBy);
+- hierarchy: matched gold places with an "in" whose system node reaches the matched enclosing place
+  through ckg:locatedIn+; fatalities and dates: leniently matched events whose gold value is set;
+- splits: system nodes per gold actor or place that matched any (1.0 is ideal).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .vocab import sparql_prefixes
+
+CATEGORIES = ["actors", "places", "countries", "events", "events_strict", "control", "support", "sources"]
+ACCURACIES = ["typing", "hierarchy", "fatalities", "dates"]
+GOLD_TYPE_OF = {
+    "StateForce": "StateForce", "ArmedForce": "StateForce", "SecurityForce": "Police", "Police": "Police",
+}
+
+
+class EvaluationError(Exception):
+    """The gold folder cannot be evaluated (missing, empty, malformed gold file)."""
+
+
+def norm_name(text: str) -> str:
+    t = unicodedata.normalize("NFKD", text or "")
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    t = re.sub(r"[’‘`´ʿʾ']s\b", "", t)
+    t = re.sub(r"[’‘`´ʿʾ'\".,()\[\]]", "", t)
+    t = re.sub(r"[-_/]", " ", t)
+    t = re.sub(r"^(the|a|an)\s+", "", t.strip())
+    t = re.sub(r"\b(al|el|ad|ar|as|at|az|an|ash|ath)\s+(?=\w)", "", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+@dataclass
+class SysItem:
+    node: str
+    names: set[str]
+    cls: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    sys: int = 0
+    gold: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.tp += other.tp
+        self.sys += other.sys
+        self.gold += other.gold
+
+    @property
+    def p(self) -> float | None:
+        return self.tp / self.sys if self.sys else None
+
+    @property
+    def r(self) -> float | None:
+        return self.tp / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.p, self.r
+        if p is None and r is None:
+            return None
+        p, r = p or 0.0, r or 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Acc:
+    ok: int = 0
+    n: int = 0
+
+    def add(self, other: "Acc") -> None:
+        self.ok += other.ok
+        self.n += other.n
+
+    @property
+    def value(self) -> float | None:
+        return self.ok / self.n if self.n else None
+
+
+# -- the system's view, read back from the graph --------------------------------------------------
+_Q_ACTORS = """
+SELECT ?x ?cls ?name ?country WHERE {
+  ?x a ?c . ?c rdfs:subClassOf* ckg:Actor . FILTER(STRSTARTS(STR(?c), STR(ckg:)))
+  BIND(STRAFTER(STR(?c), "#") AS ?cls)
+  { ?x rdfs:label ?name } UNION { ?x skos:altLabel ?name }
+  OPTIONAL { ?x ckg:country ?cn . ?cn rdfs:label ?country }
+}"""
+_Q_ACTING = """
+SELECT DISTINCT ?x WHERE {
+  { ?e ckg:agent|ckg:target|ckg:supporter|ckg:reportedBy ?x } UNION { ?a ckg:citesSource ?x }
+  UNION { ?x ckg:controls ?p } UNION { ?x ckg:supports ?y } UNION { ?y ckg:supports ?x }
+}"""
+_Q_PLACES = """
+SELECT ?x ?cls ?name WHERE {
+  ?x a ?c ; ckg:mentionedIn ?art . ?c rdfs:subClassOf* ckg:Place . FILTER(STRSTARTS(STR(?c), STR(ckg:)))
+  BIND(STRAFTER(STR(?c), "#") AS ?cls)
+  { ?x rdfs:label ?name } UNION { ?x skos:altLabel ?name }
+}"""
+_Q_LOCATED = "SELECT ?x ?y WHERE { ?x ckg:locatedIn+ ?y }"
+_Q_EVENTS = """
+SELECT ?e ?cls ?place ?date ?fat ?role ?actor WHERE {
+  ?e a ?c ; ckg:evidence ?ev . ?c rdfs:subClassOf* ckg:Event . FILTER(?c != ckg:Event && STRSTARTS(STR(?c), STR(ckg:)))
+  BIND(STRAFTER(STR(?c), "#") AS ?cls)
+  OPTIONAL { ?e ckg:place ?place }
+  OPTIONAL { ?e ckg:date ?date }
+  OPTIONAL { ?e ckg:fatalities ?fat }
+  OPTIONAL { VALUES ?rp { ckg:agent ckg:target ckg:supporter } ?e ?rp ?actor BIND(STRAFTER(STR(?rp), "#") AS ?role) }
+}"""
+_Q_PAIRS = "SELECT DISTINCT ?s ?o WHERE { ?s ckg:PRED ?o }"
+_Q_SOURCES = "SELECT DISTINCT ?x WHERE { { ?a ckg:citesSource ?x } UNION { ?e ckg:reportedBy ?x } }"
+
+
+def system_view(store) -> dict[str, Any]:
+    """Actors, places, events and relations of a store, in plain Python, for scoring."""
+    P = sparql_prefixes()
+
+    def rows(q: str, bindings: dict | None = None):
+        return store.query(P + q, bindings).rows
+
+    def v(t):
+        return None if t is None else t.value
+
+    acting = {v(r[0]) for r in rows(_Q_ACTING)}
+    actors: dict[str, SysItem] = {}
+    for x, cls, name, country in rows(_Q_ACTORS):
+        node = v(x)
+        it = actors.setdefault(node, SysItem(node, set(), v(cls)))
+        if v(cls) != "Country":
+            it.cls = v(cls)
+        it.names.add(v(name))
+        if country is not None:
+            it.extra["country"] = v(country)
+    actors = {k: a for k, a in actors.items() if a.cls != "Country" or k in acting}
+    places: dict[str, SysItem] = {}
+    for x, cls, name in rows(_Q_PLACES):
+        it = places.setdefault(v(x), SysItem(v(x), set(), v(cls)))
+        if v(cls) not in ("Place",):
+            it.cls = v(cls)
+        it.names.add(v(name))
+    located: dict[str, set[str]] = defaultdict(set)
+    for x, y in rows(_Q_LOCATED):
+        located[v(x)].add(v(y))
+    events: dict[str, dict[str, Any]] = {}
+    for e, cls, place, date, fat, role, actor in rows(_Q_EVENTS):
+        ev = events.setdefault(v(e), {"cls": set(), "place": v(place), "date": v(date),
+                                      "fatalities": int(v(fat)) if fat is not None else None,
+                                      "agent": set(), "target": set(), "supporter": set()})
+        ev["cls"].add(v(cls))
+        if role is not None:
+            ev[v(role)].add(v(actor))
+    control = {(v(s), v(o)) for s, o in rows(_Q_PAIRS.replace("PRED", "controls"))}
+    support = {(v(s), v(o)) for s, o in rows(_Q_PAIRS.replace("PRED", "supports"))}
+    sources = {v(r[0]) for r in rows(_Q_SOURCES)}
+    return {"actors": actors, "places": places, "located": located, "events": events,
+            "control": control, "support": support, "sources": sources}
+
+
+# -- matching -----------------------------------------------------------------------------------
+def _gold_names(item: dict[str, Any]) -> set[str]:
+    return {norm_name(n) for n in [item.get("name", ""), *(item.get("aliases") or [])] if n}
+
+
+def _match(gold: list[dict[str, Any]], system: dict[str, SysItem], type_of=lambda c: c) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """Greedy one-to-one matching gold index -> system node; also every node sharing a name (splits)."""
+    sys_names = {k: {norm_name(n) for n in it.names} for k, it in system.items()}
+    cands = []
+    touching: dict[int, list[str]] = defaultdict(list)
+    for gi, g in enumerate(gold):
+        gn = _gold_names(g)
+        canon = norm_name(g.get("name", ""))
+        for node, names in sys_names.items():
+            shared = gn & names
+            if not shared:
+                continue
+            touching[gi].append(node)
+            score = len(shared) + (2 if canon in names else 0) + (3 if type_of(system[node].cls) == g.get("type") else 0)
+            cands.append((score, gi, node))
+    cands.sort(key=lambda x: (-x[0], x[1], x[2]))
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for _, gi, node in cands:
+        if gi in out or node in used:
+            continue
+        out[gi] = node
+        used.add(node)
+    return out, touching
+
+
+def _actor_type(cls: str) -> str:
+    return GOLD_TYPE_OF.get(cls, cls)
+
+
+def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
+    res: dict[str, Any] = {}
+    g_actors = list(gold.get("actors") or [])
+    g_places = list(gold.get("places") or [])
+    a_map, a_touch = _match(g_actors, view["actors"], _actor_type)
+    p_map, p_touch = _match(g_places, view["places"])
+    res["actors"] = Counts(len(a_map), len(view["actors"]), len(g_actors))
+    res["places"] = Counts(len(p_map), len(view["places"]), len(g_places))
+    # countries of actors
+    c = Counts()
+    for gi, node in a_map.items():
+        gc = g_actors[gi].get("country")
+        sc = view["actors"][node].extra.get("country")
+        c.gold += gc is not None
+        c.sys += sc is not None
+        c.tp += gc is not None and sc is not None and norm_name(gc) == norm_name(sc) or (
+            gc is not None and sc is not None and _same_country(gc, sc))
+    res["countries"] = c
+    # typing
+    typing = Acc()
+    for gi, node in a_map.items():
+        typing.n += 1
+        typing.ok += _actor_type(view["actors"][node].cls) == g_actors[gi].get("type")
+    for gi, node in p_map.items():
+        typing.n += 1
+        typing.ok += view["places"][node].cls == g_places[gi].get("type")
+    res["typing"] = typing
+    # hierarchy
+    hier = Acc()
+    gname_to_place = {g["name"]: gi for gi, g in enumerate(g_places)}
+    for gi, node in p_map.items():
+        parent = g_places[gi].get("in")
+        if not parent or parent not in gname_to_place or gname_to_place[parent] not in p_map:
+            if parent:
+                hier.n += 1  # the enclosing place was not found: the hierarchy cannot be right
+            continue
+        hier.n += 1
+        hier.ok += p_map[gname_to_place[parent]] in view["located"].get(node, set())
+    res["hierarchy"] = hier
+    # events
+    actor_node = {g["name"]: a_map.get(i) for i, g in enumerate(g_actors)}
+    place_node = {g["name"]: p_map.get(i) for i, g in enumerate(g_places)}
+    sys_events = view["events"]
+    lenient, strict = Counts(0, len(sys_events), 0), Counts(0, len(sys_events), 0)
+    fat, dates = Acc(), Acc()
+    used_l: set[str] = set()
+    used_s: set[str] = set()
+    for ge in gold.get("events") or []:
+        lenient.gold += 1
+        strict.gold += 1
+        gp = place_node.get(ge.get("place")) if ge.get("place") else None
+        gagents = {actor_node.get(a) for a in ge.get("agents") or []} - {None}
+        best_l = best_s = None
+        for eid, se in sys_events.items():
+            if ge["type"] not in se["cls"]:
+                continue
+            place_ok = gp is not None and se["place"] == gp
+            agent_ok = bool(gagents & se["agent"])
+            if eid not in used_l and (place_ok or agent_ok) and best_l is None:
+                best_l = eid
+            strict_place = place_ok or (not ge.get("place") and se["place"] is None)
+            strict_agent = agent_ok or (not ge.get("agents") and not se["agent"])
+            if eid not in used_s and strict_place and strict_agent and best_s is None:
+                best_s = eid
+        if best_l:
+            used_l.add(best_l)
+            lenient.tp += 1
+            se = sys_events[best_l]
+            if ge.get("fatalities") is not None:
+                fat.n += 1
+                fat.ok += se["fatalities"] == ge["fatalities"]
+            if ge.get("date"):
+                dates.n += 1
+                dates.ok += se["date"] == ge["date"]
+        if best_s:
+            used_s.add(best_s)
+            strict.tp += 1
+    res["events"], res["events_strict"], res["fatalities"], res["dates"] = lenient, strict, fat, dates
+    # control, support, sources
+    res["control"] = _pairs(
+        {(actor_node.get(x["actor"]), place_node.get(x["place"])) for x in gold.get("control") or []}, view["control"])
+    res["support"] = _pairs(
+        {(actor_node.get(x["supporter"]), actor_node.get(x["supported"])) for x in gold.get("support") or []},
+        view["support"])
+    g_src = {actor_node.get(s) for s in gold.get("sources") or []}
+    res["sources"] = Counts(len({s for s in g_src if s} & view["sources"]), len(view["sources"]), len(gold.get("sources") or []))
+    # splits: nodes per real entity
+    touched = [len(v) for v in a_touch.values()] + [len(v) for v in p_touch.values()]
+    res["split_nodes"] = touched
+    return res
+
+
+def _same_country(a: str, b: str) -> bool:
+    aliases = {"united kingdom": "britain", "uk": "britain", "great britain": "britain", "united states": "us",
+               "usa": "us", "united states of america": "us", "democratic republic of congo": "dr congo",
+               "democratic republic of the congo": "dr congo"}
+    na, nb = norm_name(a), norm_name(b)
+    return aliases.get(na, na) == aliases.get(nb, nb)
+
+
+def _pairs(gold: set[tuple[str | None, str | None]], system: set[tuple[str, str]]) -> Counts:
+    return Counts(len({p for p in gold if None not in p} & system), len(system), len(gold))
+
+
+# -- running ------------------------------------------------------------------------------------
+def evaluate_dir(folder: Path) -> dict[str, Any]:
+    """Extract every NAME.txt that has NAME.gold.json, score it; totals micro-averaged."""
+    if not folder.is_dir():
+        raise EvaluationError(f"{folder}: not a folder")
+    pairs = []
+    for txt in sorted(folder.glob("*.txt")):
+        gold_path = txt.with_name(txt.stem + ".gold.json")
+        if gold_path.exists():
+            pairs.append((txt, gold_path))
+    if not pairs:
+        raise EvaluationError(f"{folder}: no NAME.txt with NAME.gold.json")
+    import pyoxigraph as ox
+
+    from .extract import extract
+    from .rdf import graph_triples
+    from .readers import InputError, article_from_text, decode_bytes, parse_date
+    from .store.embedded import EmbeddedStore  # noqa: F401  (same query semantics as the real store)
+
+    arts, golds = [], []
+    for txt, gp in pairs:
+        try:
+            gold = json.loads(gp.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise EvaluationError(f"{gp}: malformed gold file ({e})") from None
+        try:
+            text = decode_bytes(txt.read_bytes(), str(txt))
+            published = parse_date(gold.get("published")) if gold.get("published") else None
+        except InputError as e:
+            raise EvaluationError(str(e)) from None
+        arts.append(article_from_text(text, source=str(txt), outlet=gold.get("outlet"), published=published))
+        golds.append(gold)
+    per_article: dict[str, dict[str, Any]] = {}
+    for (txt, _), gold, ex in zip(pairs, golds, extract(arts)):
+        mem = _MemoryStore()
+        mem.put(graph_triples(ex))
+        view = system_view(mem)
+        per_article[txt.stem] = score_article(gold, view)
+    return _summarise(per_article)
+
+
+class _MemoryStore:
+    """The minimal store surface system_view needs, over an in-memory Oxigraph."""
+
+    def __init__(self) -> None:
+        import pyoxigraph as ox
+
+        from .resources import shipped
+
+        self.db = ox.Store()
+        self.db.load(path=str(shipped("ontology", "ckg.ttl")), format=ox.RdfFormat.TURTLE,
+                     to_graph=ox.NamedNode("https://w3id.org/conflict-kg/ontology"))
+
+    def put(self, quads) -> None:
+        import pyoxigraph as ox
+
+        g = ox.NamedNode("urn:article")
+        self.db.extend([ox.Quad(q.subject, q.predicate, q.object, g) for q in quads])
+
+    def query(self, q: str, bindings: dict | None = None):
+        import pyoxigraph as ox
+
+        from .store.base import QueryResult
+
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()} or None
+        res = self.db.query(q, use_default_graph_as_union=True, substitutions=subs)
+        variables = [v.value for v in res.variables]
+        return QueryResult("select", variables, [[s[v] for v in variables] for s in res])
+
+
+def _summarise(per_article: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {k: Counts() for k in CATEGORIES}
+    total.update({k: Acc() for k in ACCURACIES})
+    splits: list[int] = []
+    for res in per_article.values():
+        for k in CATEGORIES:
+            total[k].add(res[k])
+        for k in ACCURACIES:
+            total[k].add(res[k])
+        splits += res["split_nodes"]
+
+    def flat(res: dict[str, Any], split: list[int]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k in CATEGORIES:
+            c = res[k]
+            out[k] = {"p": c.p, "r": c.r, "f1": c.f1, "tp": c.tp, "sys": c.sys, "gold": c.gold}
+        for k in ACCURACIES:
+            out[k] = {"accuracy": res[k].value, "ok": res[k].ok, "n": res[k].n}
+        out["nodes_per_entity"] = sum(split) / len(split) if split else None
+        out["split_entities"] = sum(1 for s in split if s > 1)
+        return out
+
+    return {
+        "articles": {name: flat(res, res["split_nodes"]) for name, res in per_article.items()},
+        "total": flat(total, splits),
+    }
+
+
+def render_report(report: dict[str, Any], *, per_article: bool = True) -> str:
+    def f(x: float | None) -> str:
+        return "  -  " if x is None else f"{x:.2f}"
+
+    cols = ["actors", "places", "countries", "events", "events_strict", "control", "support", "sources"]
+    accs = ["typing", "hierarchy", "fatalities", "dates"]
+    head = ["article"] + [c.replace("events_strict", "ev-strict") for c in cols] + accs + ["nodes/ent"]
+    rows = []
+    items = list(report["articles"].items()) if per_article else []
+    for name, r in items + [("TOTAL (F1 / accuracy)", report["total"])]:
+        rows.append([name[:38]] + [f(r[c]["f1"]) for c in cols] + [f(r[a]["accuracy"]) for a in accs]
+                    + [f(r["nodes_per_entity"])])
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    fmt = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+    lines = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+    t = report["total"]
+    lines.append("")
+    lines.append("precision / recall: " + ", ".join(f"{c} {f(t[c]['p'])}/{f(t[c]['r'])}" for c in cols))
+    return "\n".join(lines)

@@ -1,0 +1,339 @@
+"""spaCy component `ckg_actors`: finds armed actors, governments, monitors and outlets, and types them.
+
+Three sources, strongest first:
+1. the actor lexicon (kg/data/actors.json): names, aliases, acronyms -> class, country, Wikidata;
+2. generic patterns: [nationality | country's] [government|regime|pro-government] force-noun
+   ("Syrian troops", "Russian warplanes", "Saudi-led coalition jets", "government forces"), role
+   nouns ("rebels", "militants", "gunmen") and state media; the side's country comes from the
+   nationality word or, failing that, the article's main country. Generic mentions of one side get
+   one key (`actor/sy/army`), the same in every article;
+3. remaining named entities (ORG, PERSON) typed by keywords in their names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..records import ActorRecord
+from .lexicon import (
+    LexActor,
+    actor_lexicon,
+    country_adjective,
+    country_words,
+    fold,
+    keyword_class,
+    metonyms,
+    nationality_words,
+    patterns,
+    slug,
+)
+from .state import DocState, Mention, state
+
+NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
+AMBIGUOUS_ROLES = {"militants", "fighters", "gunmen", "attackers", "assailants", "insurgents", "terrorists"}
+NOT_ACTORS = {"youtube", "facebook", "twitter", "x", "telegram", "whatsapp", "instagram", "tiktok", "god", "allah"}
+
+
+def generic_key(cc: str | None, cls: str) -> str:
+    roles = patterns()["generic_role_keys"]
+    return f"actor/{(cc or 'xx').lower()}/{roles[cls]}"
+
+
+def generic_label(cc: str | None, cls: str) -> str:
+    tmpl = patterns()["generic_role_labels"][cls]
+    adj = country_adjective(cc) if cc else ""
+    return tmpl.format(adj=adj).strip()
+
+
+class ActorFinder:
+    _matchers: tuple[PhraseMatcher, PhraseMatcher, dict[str, LexActor]] | None = None
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.nlp = nlp
+        self.lex_by_id = {a.id: a for a in actor_lexicon()}
+        self.lower_matcher, self.orth_matcher = self._build(nlp)
+        p = patterns()
+        self.force = p["force_nouns"]
+        self.roles = p["role_nouns"]
+        self.sides = p["side_adjectives"]
+        self.titles = set(p["person_titles"])
+
+    def _build(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
+        lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        tok = nlp.tokenizer
+        for a in actor_lexicon():
+            long_names = [n for n in [a.name, *a.aliases] if len(n) > 4 or " " in n]
+            short = [n for n in [*a.acronyms, *[x for x in [a.name, *a.aliases] if x not in long_names]]]
+            if long_names:
+                lower.add(a.id, [tok(n) for n in long_names])
+            if short:
+                orth.add(a.id, [tok(n) for n in short])
+        return lower, orth
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _country_of(self, doc: Doc, i: int) -> tuple[str | None, int]:
+        """Country named by the modifier ending at token i-1 ("Syrian", "Syria's", "Saudi-led"),
+        and where that modifier starts."""
+        if i <= 0:
+            return None, i
+        nat, cw = nationality_words(), country_words()
+        t = doc[i - 1]
+        if t.text in ("'s", "’s") and i >= 2:
+            for n in (2, 1):
+                s = i - 1 - n
+                if s >= 0:
+                    f = fold(doc[s : i - 1].text)
+                    if f in cw:
+                        return cw[f], s
+            return None, i
+        for n in (2, 1):
+            s = i - n
+            if s >= 0:
+                f = fold(doc[s:i].text)
+                if f in nat:
+                    return nat[f], s
+                if f in cw and doc[s].text[:1].isupper():
+                    return cw[f], s
+        # "Saudi-led", "Turkish-backed": the country leads or backs, the force is not its own
+        return None, i
+
+    def _add(self, st: DocState, key: str, label: str, cls: str, cc: str | None, start: int, end: int,
+             text: str, *, generic: bool = False, wikidata: str | None = None) -> None:
+        rec = st.actors.get(key)
+        if rec is None:
+            rec = ActorRecord(key=key, label=label, cls=cls, country=cc, wikidata=wikidata)
+            st.actors[key] = rec
+        rec.aliases.add(text)
+        st.add_mention(Mention(start, end, key, "actor", text, generic=generic))
+
+    # -- passes ------------------------------------------------------------------------------
+    def _lexicon(self, doc: Doc, st: DocState) -> None:
+        matches = self.lower_matcher(doc) + self.orth_matcher(doc)
+        spans = sorted(
+            ((doc.vocab.strings[m], s, e) for m, s, e in matches), key=lambda x: (-(x[2] - x[1]), x[1])
+        )
+        for lex_id, s, e in spans:
+            if any(m.overlaps(s, e) and m.kind == "actor" for m in st.mentions):
+                continue
+            a = self.lex_by_id[lex_id]
+            key = f"actor/{a.key}"
+            label = generic_label(a.country, a.cls) if "/" in a.key else a.name
+            # the place finder may have claimed the same words ('Hezbollah' is no place); an actor
+            # name from the lexicon wins over a place guess unless it is a country
+            self._add(st, key, label, a.cls, a.country, s, e, doc[s:e].text, wikidata=a.wikidata if "/" not in a.key else None)
+            if a.country:
+                st.countries[a.country] += 1
+
+    def _generic(self, doc: Doc, st: DocState) -> None:
+        main = st.main_country
+        n = len(doc)
+        i = 0
+        while i < n:
+            matched = False
+            for width in (3, 2, 1):
+                if i + width > n:
+                    continue
+                phrase = doc[i : i + width].text.lower()
+                cls = self.force.get(phrase)
+                is_role = False
+                if cls is None:
+                    cls = self.roles.get(phrase)
+                    is_role = cls is not None
+                if cls is None:
+                    continue
+                if any(m.overlaps(i, i + width) and m.kind == "actor" for m in st.mentions):
+                    continue
+                start = i
+                side = None
+                if start > 0 and doc[start - 1].lower_ in self.sides:
+                    side = doc[start - 1].lower_
+                    start -= 1
+                elif start > 1 and doc[start - 1].text == "-" and doc[start - 2].lower_ in self.sides:
+                    side = doc[start - 2].lower_
+                    start -= 2
+                cc, cstart = self._country_of(doc, start)
+                if cc:
+                    start = cstart
+                named = self._named_before(doc, st, start)
+                if named is not None and (is_role or cls in NON_STATE):
+                    m = named
+                    self._add(st, m.key, st.actors[m.key].label, st.actors[m.key].cls, st.actors[m.key].country,
+                              m.start, i + width, doc[m.start : i + width].text)
+                    i += width
+                    matched = True
+                    break
+                cls = self._refine(cls, side, phrase, cc)
+                if cls is None:
+                    continue
+                if cls == "StateForce" and phrase == "forces" and start > 0 and doc[start - 1].lower_ in ("its", "their"):
+                    cls = "Army"  # "its forces", said of a state or its army
+                if cc is None:
+                    if not self._generic_ok(doc, i, width, phrase, side, is_role):
+                        continue
+                    cc = main
+                key = self._side_key(st, cls, cc, is_role, phrase)
+                rec = st.actors.get(key)
+                label = rec.label if rec else generic_label(cc, cls)
+                self._add(st, key, label, rec.cls if rec else cls, cc, start, i + width, doc[start : i + width].text,
+                          generic=True)
+                i += width
+                matched = True
+                break
+            if not matched:
+                i += 1
+
+    def _named_before(self, doc: Doc, st: DocState, start: int) -> Mention | None:
+        """'al-Shabab militants', 'ELN rebels': the role noun names the group just before it."""
+        m = st.mention_at(start - 1, "actor")
+        if m is not None and not m.generic and st.actors[m.key].cls in NON_STATE:
+            return m
+        return None
+
+    def _refine(self, cls: str, side: str | None, phrase: str, cc: str | None) -> str | None:
+        if side in ("government", "regime") and cls in ("StateForce", "Army"):
+            return "Army"
+        if side == "pro-government":
+            return "Militia"
+        if side in ("rebel", "opposition", "insurgent", "separatist") and cls in ("StateForce",):
+            return "RebelGroup"
+        if side in ("jihadist", "islamist", "militant", "terrorist") and cls in ("StateForce",):
+            return "JihadistGroup"
+        if side == "militia":
+            return "Militia"
+        if side == "state" and cls == "MediaOutlet":
+            return "MediaOutlet"
+        if phrase in ("intelligence",) and cc is None:
+            return None
+        return cls
+
+    def _generic_ok(self, doc: Doc, i: int, width: int, phrase: str, side: str | None, is_role: bool) -> bool:
+        """Without a nationality, only phrases that name a side on their own count."""
+        if is_role or side:
+            return True
+        if i > 0 and doc[i - 1].lower_ in ("its", "their", "government", "regime") and phrase in ("forces", "troops", "soldiers"):
+            return True
+        standalone = {"army", "troops", "soldiers", "military", "security forces", "police", "government", "regime",
+                      "authorities", "state media", "state television", "state tv", "security personnel",
+                      "security men", "policemen", "police officers", "armed forces", "air force", "navy",
+                      "warplanes", "gendarmes", "gendarmerie", "civilians", "jets", "helicopters", "state news agency"}
+        return phrase in standalone
+
+    def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "") -> str:
+        """A generic non-state side links to the one named group of its kind in the article, if
+        there is exactly one ('the insurgents' in a Taliban story); words that fit any armed group
+        ('militants', 'gunmen', 'fighters') link to the one named non-state group of any kind."""
+        if cls in NON_STATE:
+            named = [a for a in st.actors.values() if a.cls in NON_STATE and "/" not in a.key.removeprefix("actor/")]
+            same = [a for a in named if a.cls == cls]
+            pick = same if len(same) == 1 else (named if len(named) == 1 and phrase in AMBIGUOUS_ROLES else [])
+            if len(pick) == 1:
+                return pick[0].key
+        return generic_key(cc, cls)
+
+    def _entities(self, doc: Doc, st: DocState) -> None:
+        for e in doc.ents:
+            if e.label_ not in ("ORG", "PERSON", "NORP"):
+                continue
+            parts = re.split(r"\s*/\s*", e.text)
+            offset = 0
+            for part in parts:
+                pstart = e.text.find(part, offset)
+                offset = pstart + len(part)
+                span = doc.char_span(e.start_char + pstart, e.start_char + pstart + len(part), alignment_mode="expand")
+                if span is None or not part.strip():
+                    continue
+                if any(m.overlaps(span.start, span.end) for m in st.mentions):
+                    continue
+                self._entity(doc, st, span, e.label_)
+
+    def _entity(self, doc: Doc, st: DocState, span: Span, label: str) -> None:
+        while len(span) > 1 and span[0].lower_ in ("the", "a", "an"):
+            span = doc[span.start + 1 : span.end]
+        text = span.text.strip()
+        f = fold(text)
+        if not f or f in NOT_ACTORS or len(f) < 2:
+            return
+        if f in metonyms():
+            cc = metonyms()[f]
+            self._country_actor(doc, st, cc, span)
+            return
+        if label == "NORP":
+            return
+        if label == "PERSON":
+            if len(span) < 2 and not (span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles):
+                return
+            if any(not t.text[:1].isupper() for t in span if t.is_alpha):
+                return
+            self._add(st, f"actor/person/{slug(text)}", text, "Person", st.main_country, span.start, span.end, text)
+            return
+        cls = keyword_class(text) or "Organisation"
+        cc = None
+        c, _ = self._country_of(doc, span.start + 1) if len(span) > 1 else (None, 0)
+        if c:
+            cc = c
+        elif cls in ("Army", "AirForce", "Navy", "Government", "Police", "StateForce", "MediaOutlet"):
+            cc = st.main_country
+        if cc and cls in ("Army", "AirForce", "Navy", "Government") and not re.search(
+            r"\b(guard|division|brigade|corps|regiment|battalion|unit|command|wing|ministry|council|office)\b", f
+        ):
+            key = generic_key(cc, cls)
+            label_ = st.actors[key].label if key in st.actors else generic_label(cc, cls)
+        else:
+            key, label_ = f"actor/name/{slug(text)}", text
+        self._add(st, key, label_, cls, cc, span.start, span.end, text)
+
+    def _country_actor(self, doc: Doc, st: DocState, cc: str, span: Span) -> None:
+        from ..geo.gazetteer import Gazetteer
+        from ..geo.resolve import place_iri_suffix
+
+        p = Gazetteer.default().country(cc)
+        if p is None:
+            return
+        key = "place/" + place_iri_suffix(p)
+        rec = st.actors.get(key) or ActorRecord(key=key, label=p.name, cls="Country", country=None)
+        rec.aliases.add(span.text)
+        st.actors[key] = rec
+        st.add_mention(Mention(span.start, span.end, key, "actor", span.text))
+
+    def _countries_acting(self, doc: Doc, st: DocState) -> None:
+        """A country that does something ('Russia began an air campaign') is an actor too."""
+        for m in list(st.mentions):
+            if m.kind != "place":
+                continue
+            rec = st.places.get(m.key)
+            if rec is None or rec.cls != "Country":
+                continue
+            head = doc[m.end - 1]
+            if head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.dep_ == "agent"):
+                rec_a = st.actors.get(m.key) or ActorRecord(key=m.key, label=rec.label, cls="Country")
+                rec_a.aliases.add(m.text)
+                st.actors[m.key] = rec_a
+
+    def _metonyms(self, doc: Doc, st: DocState) -> None:
+        """A capital standing for its government ('Moscow's firepower', 'Kyiv said')."""
+        met = metonyms()
+        for t in doc:
+            f = fold(t.text)
+            if f in met and t.text[:1].isupper() and st.mention_at(t.i) is None and (
+                t.i + 1 < len(doc) and doc[t.i + 1].text in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass")
+            ):
+                self._country_actor(doc, st, met[f], doc[t.i : t.i + 1])
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        self._metonyms(doc, st)
+        self._lexicon(doc, st)
+        self._entities(doc, st)
+        self._generic(doc, st)
+        self._countries_acting(doc, st)
+        return doc
+
+
+@Language.factory("ckg_actors")
+def make_actors(nlp: Language, name: str) -> ActorFinder:
+    return ActorFinder(nlp, name)

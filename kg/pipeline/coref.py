@@ -1,0 +1,66 @@
+"""spaCy component `ckg_coref`: light coreference for descriptions of actors already named.
+
+"the monitor", "a monitor", "the Britain-based monitor" -> the article's one Monitor; "the group",
+"the Takfiri group" -> its one non-state armed group (else the latest one named before);
+"the ministry" -> the Government; "the agency" -> a MediaOutlet; "its forces"/"their troops" -> the
+main country's army. A description links forward too (news leads often say "a monitor said"
+before naming it), but only to an actor that is the single one of its class.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .state import DocState, Mention, state
+
+HEADS = {
+    "monitor": {"Monitor"}, "observatory": {"Monitor"}, "watchdog": {"Monitor"},
+    "group": {"RebelGroup", "JihadistGroup", "Militia"}, "movement": {"RebelGroup", "JihadistGroup", "Militia"},
+    "organisation": {"RebelGroup", "JihadistGroup", "Militia", "Organisation"},
+    "organization": {"RebelGroup", "JihadistGroup", "Militia", "Organisation"},
+    "outfit": {"RebelGroup", "JihadistGroup", "Militia"}, "insurgency": {"RebelGroup", "JihadistGroup"},
+    "ministry": {"Government"}, "administration": {"Government"},
+    "agency": {"MediaOutlet"}, "broadcaster": {"MediaOutlet"}, "channel": {"MediaOutlet"},
+    "newspaper": {"MediaOutlet"}, "mission": {"Organisation"},
+}
+DETERMINERS = {"the", "a", "an", "this", "that"}
+
+
+class Coref:
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        for t in doc:
+            if t.lower_ not in HEADS or t.tag_ not in ("NN", "NNP"):
+                continue
+            if st.mention_at(t.i) is not None:
+                continue
+            # find the start of the noun phrase: a determiner reachable through left modifiers
+            start = t.i
+            j = t.i - 1
+            while j >= 0 and j >= t.i - 4 and doc[j].dep_ in ("amod", "compound", "npadvmod", "punct", "det", "nmod") and doc[j].head.i in range(j, t.i + 1):
+                start = j
+                j -= 1
+            if doc[start].lower_ not in DETERMINERS and not (doc[start].lower_ in ("its", "their")):
+                continue
+            target = self._antecedent(st, HEADS[t.lower_], t.i)
+            if target is None:
+                continue
+            rec = st.actors[target]
+            text = doc[start : t.i + 1].text
+            rec.aliases.add(text)
+            st.add_mention(Mention(start, t.i + 1, target, "actor", text, generic=True))
+        return doc
+
+    @staticmethod
+    def _antecedent(st: DocState, classes: set[str], i: int) -> str | None:
+        named = [k for k, a in st.actors.items() if a.cls in classes]
+        if len(named) == 1:
+            return named[0]
+        before = [m for m in st.mentions if m.kind == "actor" and m.start < i and st.actors[m.key].cls in classes]
+        return before[-1].key if before else None
+
+
+@Language.factory("ckg_coref")
+def make_coref(nlp: Language, name: str) -> Coref:
+    return Coref()

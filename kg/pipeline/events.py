@@ -1,0 +1,486 @@
+"""spaCy component `ckg_events`: event accounts with their roles, read from triggers and the parse.
+
+Triggers come from kg/data/events.json (verbs by lemma, nouns and noun phrases). For each trigger:
+- negated or unrealised ones ("did not attack", "will launch", "plans to seize") are dropped, and
+  a denial ("X denied carrying out the bombing") keeps the event but not X as its agent;
+- the agent is the subject (or the by-phrase of a passive); a nominal trigger takes it from its
+  by-phrase, its possessor, a nationality or actor modifier ("Russian air raid"), or the subject of
+  the light verb that governs it ("forces launched an offensive");
+- targets, place, date and fatalities come from the trigger's clause, then from its sentence;
+- triggers of one sentence that hang off one another ("launched airstrikes, killing 10 people")
+  merge into one account whose class is the most specific of theirs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..records import EventRecord
+from .actors import generic_key, generic_label
+from .lexicon import event_lexicon, fold, nationality_words
+from .relations import actor_in, evidence_of, place_in
+from .state import DocState, state
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12, "a hundred": 100,
+}
+NOT_COUNT_NEXT = {"km", "kilometres", "kilometers", "miles", "mile", "years", "year", "hours", "hour", "days", "day",
+                  "am", "pm", "percent", "%", "metres", "meters", "minutes", "weeks", "months", "airstrikes",
+                  "strikes", "raids", "times", "tonnes", "houses", "homes", "buildings", "vehicles", "helicopters"}
+PLACE_PREPS = {"in", "at", "near", "on", "around", "outside", "across", "inside", "into", "of", "over", "against",
+               "within", "north", "south", "east", "west", "to", "toward", "towards", "from"}
+SKIP_HEADS = {"area", "zone", "scene", "site", "front", "line", "lines", "video", "footage", "image", "photo"}
+DENY = {"deny", "reject", "dismiss", "refute"}
+SUPPORT_VERBS = {"back", "support", "cover", "aid", "assist", "help"}
+REALISING = {"begin", "start", "continue", "resume", "go", "manage", "be", "have", "keep", "come", "use", "help"}
+
+
+def parse_count(text: str) -> int | None:
+    t = text.lower().replace(",", "").strip()
+    t = re.sub(r"^(at least|more than|over|nearly|almost|about|around|some|up to|as many as)\s+", "", t)
+    if re.fullmatch(r"\d+", t):
+        return int(t)
+    if t in NUMBER_WORDS:
+        return NUMBER_WORDS[t]
+    parts = re.split(r"[\s-]+", t)
+    if parts and all(p in NUMBER_WORDS for p in parts):
+        total = 0
+        for p in parts:
+            v = NUMBER_WORDS[p]
+            total = total * v if v == 100 and total else total + v
+        return total
+    return None
+
+
+class EventExtractor:
+    def __init__(self) -> None:
+        lex = event_lexicon()
+        self.verbs: dict[str, str | None] = lex["verbs"]
+        self.nouns: dict[str, str] = lex["nouns"]
+        self.light = set(lex["light_verbs"])
+        self.particles: dict[str, list[str]] = lex["verb_particles"]
+        self.obj_classes: dict[str, str] = lex["object_classes"]
+        self.priority = {c: i for i, c in enumerate(lex["priority"])}
+        self.death = set(lex["death_words"])
+        self.negators = set(lex["negators"])
+        self.modal = set(lex["modal_blockers"])
+        self.max_noun_len = max(len(k.split()) for k in self.nouns)
+
+    # -- triggers ------------------------------------------------------------------------------
+    def _triggers(self, sent: Span) -> list[tuple[Token, str, int]]:
+        """(head token, class, length) for every trigger in a sentence."""
+        out = []
+        doc = sent.doc
+        i = sent.start
+        while i < sent.end:
+            t = doc[i]
+            found = False
+            for n in range(min(self.max_noun_len, sent.end - i), 0, -1):
+                phrase = doc[i : i + n].text.lower().replace(" - ", "-")
+                lemma = " ".join([*(x.lower_ for x in doc[i : i + n - 1]), doc[i + n - 1].lemma_.lower()])
+                cls = self.nouns.get(phrase) or self.nouns.get(lemma)
+                head = doc[i + n - 1]
+                if cls and head.pos_ in ("NOUN", "PROPN") and not (head.pos_ == "PROPN" and head.text[:1].isupper() and n == 1 and head.i != sent.start):
+                    out.append((head, cls, n))
+                    i += n
+                    found = True
+                    break
+            if found:
+                continue
+            if t.pos_ == "VERB" and t.lemma_.lower() in self.verbs:
+                cls = self._verb_class(t)
+                if cls:
+                    out.append((t, cls, 1))
+            i += 1
+        return out
+
+    def _verb_class(self, t: Token) -> str | None:
+        lemma = t.lemma_.lower()
+        cls = self.verbs.get(lemma)
+        need = self.particles.get(lemma)
+        if need is not None:
+            kids = {c.lower_ for c in t.children} | {c.lemma_ for c in t.children}
+            if lemma == "leave":
+                if not any(c.dep_ == "dobj" and state(t.doc).mention_at(c.i, "place") for c in t.children):
+                    return None
+            elif need and not kids & set(need):
+                return None
+        if lemma == "fire":
+            objs = [c for c in t.children if c.dep_ == "dobj"]
+            if objs and objs[0].lemma_.lower() in self.nouns:
+                return self.nouns[objs[0].lemma_.lower()]
+            return "ArmedClash" if any(c.lower_ in ("on", "at", "upon") for c in t.children) else None
+        if lemma in ("strike", "target", "hit") and t.dep_ == "amod":
+            return None
+        for c in t.children:
+            if c.dep_ == "dobj" and c.lemma_.lower() in self.obj_classes and cls in ("ArmedClash", "Bombing", "Shelling"):
+                return self.obj_classes[c.lemma_.lower()]
+        return cls
+
+    # -- modality ------------------------------------------------------------------------------
+    def _blocked(self, t: Token) -> tuple[bool, Token | None]:
+        """(unrealised, denying verb) for a trigger: negation, future, plans; or a denial."""
+        chain = [t]
+        x = t
+        for _ in range(4):
+            if x.head == x:
+                break
+            if x.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acl", "compound", "amod", "advcl"):
+                x = x.head
+                chain.append(x)
+            else:
+                break
+        deny = None
+        if t.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.lemma_.lower() not in REALISING:
+            return True, None  # "seeking to advance", "plans to attack": an aim, not a happening
+        for k, v in enumerate(chain):
+            if k > 0 and v.tag_ == "VBG" and v.lemma_.lower() in ("say", "claim", "allege", "insist"):
+                return True, None  # "..., saying it was targeting IS": a claim made in passing
+            kids = list(v.children)
+            if v.pos_ in ("VERB", "AUX") or v == t:
+                if any(c.dep_ == "neg" or c.lower_ in self.negators and c.dep_ in ("neg", "det", "advmod") for c in kids):
+                    if v == t or v.lemma_.lower() not in DENY:
+                        return True, None
+                if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll", "might", "may", "could") for c in kids):
+                    return True, None
+                lem = v.lemma_.lower()
+                if k > 0 and lem in DENY:
+                    deny = v
+                elif k > 0 and lem in self.modal and lem not in ("fail",):
+                    return True, None
+        return False, deny
+
+    def _anaphoric(self, st: DocState, t: Token, cls: str) -> bool:
+        """'the operation', 'the attack', 'the Homs operation' refer back to an event already read."""
+        if t.pos_ not in ("NOUN", "PROPN"):
+            return False
+        det = [c for c in t.children if c.dep_ in ("det", "poss")]
+        if not det or det[0].lower_ not in ("the", "this", "that", "its", "their"):
+            return False
+        if any(c.dep_ == "nummod" for c in t.children):
+            return False
+        return any(e.cls == cls for e in st.events)
+
+    # -- roles ---------------------------------------------------------------------------------
+    def _agents(self, st: DocState, t: Token, cls: str) -> list[str]:
+        doc = t.doc
+        if t.pos_ == "VERB":
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
+            if passive:
+                return [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
+            subj = [c for c in t.children if c.dep_ == "nsubj"]
+            if not subj and t.dep_ in ("xcomp", "conj", "advcl", "acl") and t.head.pos_ in ("VERB", "AUX"):
+                subj = [c for c in t.head.children if c.dep_ in ("nsubj",)]
+            agents = [a for s in subj for a in actor_in(st, s)]
+            if not agents and subj and subj[0].lower_ in ("they", "it", "he", "she", "we"):
+                agents = self._pronoun(st, subj[0])
+            return agents
+        # nominal trigger
+        agents: list[str] = []
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from") and cls != "Withdrawal":
+                for g in c.children:
+                    agents += actor_in(st, g)
+            if c.dep_ == "prep" and c.lower_ == "between":
+                for g in c.children:
+                    agents += actor_in(st, g)
+            if c.dep_ == "poss":
+                agents += actor_in(st, c, subtree=False)
+        if not agents:
+            for k in range(t.left_edge.i, t.i):
+                m = st.mention_at(k, "actor")
+                if m and m.key not in agents and st.actors[m.key].cls not in ("Civilians",):
+                    agents.append(m.key)
+                    break
+                cc = nationality_words().get(fold(doc[k].text))
+                if cc and doc[k].dep_ in ("amod", "compound", "nmod"):
+                    agents.append(self._national(st, cc, cls, doc[k]))
+                    break
+        if not agents:
+            v = t.head
+            hops = 0
+            while hops < 3 and v.pos_ in ("VERB", "AUX", "NOUN") and v != v.head:
+                if v.pos_ == "VERB" and v.lemma_.lower() in self.light:
+                    agents = self._agents(st, v, cls)
+                    break
+                if t.dep_ in ("dobj",) and v.pos_ == "VERB":
+                    break
+                v = v.head
+                hops += 1
+            if not agents and t.head.lemma_.lower() in self.light and t.dep_ in ("dobj", "nsubjpass"):
+                agents = self._agents(st, t.head, cls)
+        if cls == "ArmedClash" and not agents:
+            # "clashes between X and Y" already handled; "fighting with X" names one side
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ == "with":
+                    for g in c.children:
+                        agents += actor_in(st, g)
+        return agents
+
+    def _national(self, st: DocState, cc: str, cls: str, tok: Token) -> str:
+        acls = "AirForce" if cls == "Airstrike" else "Army"
+        key = generic_key(cc, acls)
+        if key not in st.actors:
+            from ..records import ActorRecord
+
+            st.actors[key] = ActorRecord(key=key, label=generic_label(cc, acls), cls=acls, country=cc)
+        st.actors[key].aliases.add(tok.text)
+        return key
+
+    def _pronoun(self, st: DocState, pron: Token) -> list[str]:
+        before = [m for m in st.mentions if m.kind == "actor" and m.end <= pron.i]
+        for m in reversed(before[-6:]):
+            cls = st.actors[m.key].cls
+            if pron.lower_ == "it" and cls in ("MediaOutlet", "Monitor", "Government", "Organisation"):
+                continue
+            if cls not in ("Civilians", "Person", "MediaOutlet", "Monitor"):
+                return [m.key]
+        return []
+
+    def _targets(self, st: DocState, t: Token, cls: str) -> list[str]:
+        out: list[str] = []
+        for c in t.children:
+            if c.dep_ in ("dobj",) or (c.dep_ == "nsubjpass" and t.pos_ == "VERB"):
+                out += actor_in(st, c)
+            if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "targeting"):
+                for g in c.children:
+                    out += actor_in(st, g)
+        for c in t.children:
+            if c.dep_ in ("advcl", "xcomp") and c.lemma_ in ("target", "attack"):
+                for g in c.children:
+                    if g.dep_ == "dobj":
+                        out += actor_in(st, g)
+        return out
+
+    def _place(self, st: DocState, t: Token, sent: Span) -> str | None:
+        """The place the trigger's phrase (or its light verb's) points at; else the most specific
+        place of the sentence that is not merely someone's origin."""
+        heads = [t]
+        if t.head != t and t.head.pos_ == "VERB":
+            heads.append(t.head)
+        for h in heads:
+            for c in h.children:
+                if c.dep_ in ("prep", "advmod", "npadvmod") and (c.lower_ in PLACE_PREPS or c.dep_ != "prep"):
+                    key = self._place_under(st, c)
+                    if key:
+                        return key
+                if c.dep_ in ("dobj", "nsubjpass") and h.pos_ == "VERB":
+                    m = st.mention_at(c.i, "place") or next(
+                        (st.mention_at(x.i, "place") for x in c.subtree if st.mention_at(x.i, "place")), None)
+                    if m:
+                        return m.key
+        cands = [m for m in st.mentions if m.kind == "place" and m.start >= sent.start and m.end <= sent.end]
+        cands = [m for m in cands if not any(doc_t.lower_ == "resident" for doc_t in sent.doc[max(sent.start, m.start - 3) : m.start])]
+        if not cands:
+            return None
+        ranked = sorted(cands, key=lambda m: (-_rank(st, m.key), abs(m.start - t.i)))
+        return ranked[0].key
+
+    def _place_under(self, st: DocState, tok: Token) -> str | None:
+        for x in tok.subtree:
+            m = st.mention_at(x.i, "place")
+            if m:
+                return m.key
+        return None
+
+    def _date(self, st: DocState, t: Token, sent: Span):
+        inside = [(s, e, d) for s, e, d in st.dates if s >= sent.start and e <= sent.end]
+        if not inside:
+            return None
+        return min(inside, key=lambda x: abs(x[0] - t.i))[2]
+
+    def _fatalities(self, sent: Span, t: Token) -> int | None:
+        """The largest death count stated in the sentence ('killing at least 10 people, six of them
+        rebels' -> 10)."""
+        doc = sent.doc
+        best = None
+        toks = list(sent)
+        for k, tok in enumerate(toks):
+            if not (tok.like_num or tok.lower_ in NUMBER_WORDS):
+                continue
+            if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
+                continue
+            nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
+            if nxt in NOT_COUNT_NEXT:
+                continue
+            window_after = {x.lower_ for x in toks[k + 1 : k + 8]} | {x.lemma_.lower() for x in toks[k + 1 : k + 8]}
+            window_before = {x.lower_ for x in toks[max(0, k - 4) : k]}
+            if window_after & self.death or window_before & {"killing", "killed", "kill", "kills", "toll", "dead"}:
+                # stop at a clause boundary for the 'after' window: "...10 people, six of them"
+                n = parse_count(_number_phrase(doc, tok))
+                if n is not None and n < 100000:
+                    best = n if best is None else max(best, n)
+        return best
+
+    # -- main ----------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        for sent in doc.sents:
+            self._sentence(st, sent)
+        return doc
+
+    def _sentence(self, st: DocState, sent: Span) -> None:
+        if sent.start_char < st.body_start:
+            return  # the headline restates the body's events
+        trig = self._triggers(sent)
+        accounts: list[dict] = []
+        for t, cls, n in trig:
+            if t.dep_ == "pobj" and t.head.head.lemma_.lower() in SKIP_HEADS:
+                continue
+            if t.dep_ in ("compound",) and t.head.lower_ in self.nouns:
+                continue
+            if t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head.lemma_ in SUPPORT_VERBS:
+                continue  # "backed by Russian airstrikes": a supporter, not an event of its own
+            if t.dep_ == "pobj" and t.head.lower_ in ("with", "under") and t.lemma_ in ("support", "cover"):
+                continue
+            blocked, deny = self._blocked(t)
+            if blocked or self._anaphoric(st, t, cls):
+                continue
+            agents = self._agents(st, t, cls)
+            if deny is not None:
+                denier = [a for c in deny.children if c.dep_ == "nsubj" for a in actor_in(st, c)]
+                agents = [a for a in agents if a not in denier]
+            if cls in ("ArmedClash", "Bombing", "Offensive") and agents and st.actors[agents[0]].cls == "AirForce":
+                cls = "Airstrike"
+            accounts.append({"tok": t, "cls": cls, "n": n, "agents": agents})
+        if not accounts:
+            return
+        merged = self._merge(accounts)
+        reporters = st.reporters.get(sent.start, [])
+        for acc in merged:
+            t: Token = acc["tok"]
+            cls = acc["cls"]
+            agents = _uniq(acc["agents"])
+            targets = [x for x in _uniq(acc.get("targets") or self._targets(st, t, cls)) if x not in agents]
+            if cls in ("ArmedClash",) and any(st.actors[x].cls == "Civilians" for x in targets):
+                cls = "AttackOnCivilians"
+            place = self._place(st, t, sent)
+            date = self._date(st, t, sent)
+            fat = self._fatalities(sent, t)
+            supporters = _uniq(
+                r.subject for r in st.relations
+                if r.predicate == "supports" and r.object in agents and r.evidence.start == sent.start_char
+            )
+            if not (agents or place or date or fat or targets):
+                continue
+            filled = sum(bool(x) for x in (agents, place, date, fat, targets))
+            ev = EventRecord(
+                cls=cls,
+                trigger=doc_text(t, acc["n"]),
+                evidence=evidence_of(sent, round(min(0.95, 0.45 + 0.1 * filled), 2)),
+                agents=agents,
+                targets=targets,
+                supporters=[s for s in supporters if s not in agents],
+                place=place,
+                date=date,
+                fatalities=fat,
+                reported_by=[r for r in reporters if r not in agents],
+                trigger_start=t.idx,
+            )
+            st.events.append(ev)
+
+    def _merge(self, accounts: list[dict]) -> list[dict]:
+        """Accounts whose triggers hang off one another in the parse become one."""
+        groups: list[list[dict]] = []
+        for acc in accounts:
+            placed = False
+            for g in groups:
+                if any(_linked(acc["tok"], other["tok"]) for other in g):
+                    own_a, other_a = acc["agents"], [a for o in g for a in o["agents"]]
+                    if own_a and other_a and not set(own_a) & set(other_a) and acc["tok"].dep_ == "conj":
+                        continue
+                    g.append(acc)
+                    placed = True
+                    break
+            if not placed:
+                groups.append([acc])
+        out = []
+        for g in groups:
+            best = min(g, key=lambda a: self.priority.get(a["cls"], 99))
+            top = min(g, key=lambda a: _depth(a["tok"]))
+            agents = [a for x in sorted(g, key=lambda a: _depth(a["tok"])) for a in x["agents"]]
+            out.append({"tok": top["tok"] if top["cls"] == best["cls"] else best["tok"], "cls": best["cls"],
+                        "n": (top if top["cls"] == best["cls"] else best)["n"], "agents": agents})
+        return out
+
+
+def _anchor(t: Token) -> Token:
+    """A verbal trigger itself; a nominal one, the verb it hangs from (its light verb)."""
+    x = t
+    for _ in range(3):
+        if x.pos_ in ("VERB", "AUX") or x.head == x:
+            return x
+        x = x.head
+    return x
+
+
+def _ancestors(t: Token, limit: int = 3) -> list[Token]:
+    out, z = [], t
+    for _ in range(limit):
+        if z.head == z:
+            break
+        if z.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in z.children):
+            break  # a coordinated clause with its own subject is another event
+        if z.dep_ == "ccomp" or z.head.lemma_ in ("say", "report", "tell", "claim", "add"):
+            break  # reported clauses of one attribution are separate statements
+        z = z.head
+        out.append(z)
+    return out
+
+
+def _linked(a: Token, b: Token) -> bool:
+    """Whether one trigger hangs off the other ('launched airstrikes, killing 10')."""
+    xa, xb = _anchor(a), _anchor(b)
+    if xa == xb:
+        return True
+    return xb in _ancestors(xa) or xa in _ancestors(xb) or a in _ancestors(b) or b in _ancestors(a)
+
+
+def _depth(t: Token) -> int:
+    d = 0
+    while t.head != t and d < 50:
+        t = t.head
+        d += 1
+    return d
+
+
+def _rank(st: DocState, key: str) -> int:
+    from .relations import LEVEL_RANK
+
+    p = st.places.get(key)
+    return LEVEL_RANK.get(p.cls, 0) if p else 0
+
+
+def _uniq(xs) -> list[str]:
+    out: list[str] = []
+    for x in xs:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def doc_text(t: Token, n: int) -> str:
+    if t.pos_ == "VERB":
+        return t.text
+    return t.doc[t.i - n + 1 : t.i + 1].text
+
+
+def _number_phrase(doc: Doc, tok: Token) -> str:
+    start = tok.i
+    while start > 0 and doc[start - 1].lower_ in ("at", "least", "more", "than", "over", "nearly", "some", "about", "around", "a"):
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and (doc[end].like_num or doc[end].lower_ in NUMBER_WORDS or doc[end].text == "-") and end - tok.i < 4:
+        end += 1
+    return doc[start:end].text
+
+
+@Language.factory("ckg_events")
+def make_events(nlp: Language, name: str) -> EventExtractor:
+    return EventExtractor()

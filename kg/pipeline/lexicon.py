@@ -1,0 +1,157 @@
+"""Loads the word lists and the actor lexicon (kg/data/*.json) once per process.
+
+Everything language-specific the extractor knows lives in those files, so that a new conflict
+needs data, not code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..resources import data_file
+
+
+@lru_cache(maxsize=None)
+def load_json(name: str) -> dict[str, Any]:
+    return json.loads(data_file(name).read_text(encoding="utf-8"))
+
+
+def patterns() -> dict[str, Any]:
+    return load_json("patterns.json")
+
+
+def event_lexicon() -> dict[str, Any]:
+    return load_json("events.json")
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip diacritics, unify quotes and dashes, drop a leading 'the': the form
+    names are compared in."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = t.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    t = re.sub(r"\s+", " ", t.lower()).strip()
+    t = re.sub(r"^the ", "", t)
+    t = re.sub(r"'s$", "", t)
+    return t
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
+
+
+UNIT_WORDS = re.compile(
+    r"\b(guard|division|brigade|corps|regiment|battalion|special|commando|unit|command|task force|"
+    r"squadron|fleet|group|wing|company|directorate|service|agency|intelligence)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class LexActor:
+    id: str
+    name: str
+    cls: str
+    country: str | None
+    aliases: list[str] = field(default_factory=list)
+    acronyms: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A state's main army, air force, navy or government is the same node as the generic
+        side ("the army", "Syrian troops"), so graphs from different wordings merge."""
+        roles = patterns()["generic_role_keys"]
+        if self.country and self.cls in ("Army", "AirForce", "Navy", "Government") and not UNIT_WORDS.search(self.name):
+            return f"{self.country.lower()}/{roles[self.cls]}"
+        return self.id
+
+
+@lru_cache(maxsize=1)
+def actor_lexicon() -> list[LexActor]:
+    try:
+        data = load_json("actors.json")
+    except FileNotFoundError:
+        return []
+    out = []
+    for a in data.get("actors", []):
+        out.append(
+            LexActor(
+                id=a["id"],
+                name=a["name"],
+                cls=a["class"],
+                country=a.get("country"),
+                aliases=list(a.get("aliases") or []),
+                acronyms=list(a.get("acronyms") or []),
+                wikidata=a.get("wikidata"),
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """nationality adjective or country name (folded) -> ISO2; metonyms (capitals) separate."""
+    try:
+        d = load_json("demonyms.json")
+    except FileNotFoundError:
+        return {}
+    out: dict[str, str] = {}
+    for k, v in (d.get("country_names") or {}).items():
+        out[fold(k)] = v
+    for k, v in (d.get("nationalities") or {}).items():
+        out[fold(k)] = v
+    return out
+
+
+@lru_cache(maxsize=1)
+def metonyms() -> dict[str, str]:
+    try:
+        d = load_json("demonyms.json")
+    except FileNotFoundError:
+        return {}
+    return {fold(k): v for k, v in (d.get("metonyms") or {}).items()}
+
+
+@lru_cache(maxsize=1)
+def nationality_words() -> dict[str, str]:
+    try:
+        d = load_json("demonyms.json")
+    except FileNotFoundError:
+        return {}
+    return {fold(k): v for k, v in (d.get("nationalities") or {}).items()}
+
+
+@lru_cache(maxsize=1)
+def country_words() -> dict[str, str]:
+    try:
+        d = load_json("demonyms.json")
+    except FileNotFoundError:
+        return {}
+    return {fold(k): v for k, v in (d.get("country_names") or {}).items()}
+
+
+@lru_cache(maxsize=None)
+def country_adjective(cc: str) -> str:
+    """The adjective used in generic labels ("Syrian army"); falls back to the code."""
+    best = None
+    for word, code in nationality_words().items():
+        if code == cc and (best is None or len(word) < len(best)) and "." not in word and len(word) > 2:
+            best = word
+    if best is None:
+        return cc
+    return " ".join(w.capitalize() for w in best.split())
+
+
+def keyword_class(name: str) -> str | None:
+    """Class of an organisation from keywords in its name (org_keywords in patterns.json)."""
+    low = f" {fold(name)} "
+    for rx, cls in patterns()["org_keywords"]:
+        if re.search(rf"\b({rx})\b", low):
+            return cls
+    return None

@@ -1,0 +1,323 @@
+"""spaCy component `ckg_places`: finds place names and resolves them to GeoNames.
+
+The small English model tags many Syrian, Somali or Sudanese towns as ORG or PERSON, or misses
+them; so candidates are every named-entity span *and* every run of capitalised tokens, and the
+gazetteer decides. A candidate that is no known place is kept only when the text itself says it
+is a place ("the village of X", "X district", an NER GPE/LOC after a locative preposition).
+
+Resolution is two-pass: first the article's country context is gathered (country names,
+nationality words, unambiguous places), then each name is resolved with that context, so that
+"Hama" in a Syria story is the Syrian city, not a namesake elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..geo.gazetteer import Gazetteer, GazPlace
+from ..geo.normalise import normalise_place
+from ..geo.resolve import place_iri_suffix, resolve_place
+from ..records import PlaceRecord
+from .lexicon import actor_lexicon, country_words, fold, keyword_class, metonyms, nationality_words, patterns, slug
+from .state import Mention, state
+
+LOCATIVE = {
+    "in", "at", "near", "outside", "around", "from", "to", "into", "toward", "towards", "between", "of", "across",
+    "inside", "within", "on", "through", "north", "south", "east", "west", "and", "via", "off", "beyond", "along",
+}
+NOT_PLACES = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "god", "allah",
+    "islam", "muslim", "christian", "mr", "mrs", "ms", "dr", "un", "eu", "us", "uk",
+}
+CONNECTORS = {"al", "el", "ad", "ar", "as", "at", "an", "ash", "ez", "es", "de", "du", "la", "le", "of", "-", "bin", "ibn", "abu", "bani", "beni", "wadi", "jabal", "jebel", "tal", "tell", "sidi", "san", "santa"}
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    level: str | None = None  # admin level said in the text
+    ner: str | None = None
+    cue: bool = False  # a locative preposition or level word makes it a place
+
+
+def _level_words() -> dict[str, str]:
+    return patterns()["place_levels"]
+
+
+def _directions() -> set[str]:
+    return set(patterns()["directions"])
+
+
+def _cap_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens, allowing Arabic-article and hyphen connectors inside."""
+    runs = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        t = doc[i]
+        if t.text[:1].isupper() and t.is_alpha or (t.text[:1].isupper() and "-" in t.text):
+            j = i + 1
+            while j < n:
+                u = doc[j]
+                if u.text[:1].isupper() and (u.is_alpha or "-" in u.text or "'" in u.text):
+                    j += 1
+                elif u.lower_ in CONNECTORS and j - i < 7 and _next_cap(doc, j + 1):
+                    j += 1
+                else:
+                    break
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _next_cap(doc: Doc, j: int) -> bool:
+    """Whether the next token after optional hyphens is capitalised ('al-Ghab', 'Al-Kabirah')."""
+    while j < len(doc) and doc[j].text == "-" and not doc[j - 1].whitespace_:
+        j += 1
+    return j < len(doc) and doc[j].text[:1].isupper()
+
+
+def _sub_spans(start: int, end: int, max_len: int = 8) -> list[tuple[int, int]]:
+    """All sub-spans, longest first: a run 'Homs Media Center' or 'Jerusalem Dispatch' may hold a place."""
+    out = []
+    for length in range(min(end - start, max_len), 0, -1):
+        for s in range(start, end - length + 1):
+            out.append((s, s + length))
+    return out
+
+
+class PlaceFinder:
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.gaz = Gazetteer.default()
+        lex = actor_lexicon()
+        self.actor_names = {fold(n) for a in lex for n in [a.name, *a.aliases, *a.acronyms]}
+
+    # -- candidates -----------------------------------------------------------------------------
+    def _text_level(self, doc: Doc, start: int, end: int) -> tuple[int, int, str | None, bool]:
+        """Widen a name with the level words around it: 'Homs province', 'the village of X'."""
+        levels = _level_words()
+        level, cue = None, False
+        if end < len(doc):
+            nxt = doc[end].lower_
+            two = f"{nxt} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
+            if two in levels and not two.endswith(" of"):
+                level, cue = levels[two], True
+            elif nxt in levels and not (end + 1 < len(doc) and doc[end + 1].lower_ == "of"):
+                level, cue = levels[nxt], True
+        if level is None:
+            # "between Hama, Idlib and Latakia provinces": the plural level word covers each name
+            k = end
+            while k < len(doc) and k - end < 12 and (doc[k].text in (",", "and", "or", "-") or doc[k].text[:1].isupper()):
+                k += 1
+            if k < len(doc) and k > end and doc[k].lower_ in levels and doc[k].lower_.endswith("s") and any(
+                doc[x].lower_ in ("and", "or", ",") for x in range(end, k)
+            ):
+                level, cue = levels[doc[k].lower_], True
+        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
+            level, cue = levels[doc[start - 2].lower_], True
+        elif start >= 1 and doc[start - 1].lower_ in LOCATIVE:
+            cue = True
+        elif start >= 2 and doc[start - 1].lower_ in _directions() and doc[start - 2].lower_ in LOCATIVE:
+            cue = True
+        return start, end, level, cue
+
+    def _is_actor_name(self, text: str) -> bool:
+        f = fold(text)
+        return f in self.actor_names and f not in country_words()
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        ner = {(e.start, e.end): e.label_ for e in doc.ents}
+        spans: dict[tuple[int, int], Candidate] = {}
+        org_like: list[tuple[int, int]] = []
+        for e in doc.ents:
+            if e.label_ in ("ORG",) and keyword_class(e.text) and len(e) > 1:
+                org_like.append((e.start, e.end))
+        pools = [(e.start, e.end) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP")]
+        pools += _cap_runs(doc)
+        for s0, e0 in pools:
+            for s, e in _sub_spans(s0, e0):
+                if (s, e) in spans:
+                    continue
+                span = doc[s:e]
+                while len(span) and span[0].lower_ in {"the"} | _directions():
+                    span = doc[span.start + 1 : span.end]
+                if not len(span):
+                    continue
+                spans.setdefault((span.start, span.end), Candidate(span.start, span.end, ner=ner.get((s, e))))
+        # country context from country names and nationality words, before resolving anything
+        nat = nationality_words()
+        cw = country_words()
+        for t in doc:
+            f = fold(t.text)
+            if t.ent_type_ == "NORP" and f in nat:
+                st.countries[nat[f]] += 1
+        for (s, e) in list(spans):
+            f = fold(doc[s:e].text)
+            if f in cw:
+                st.countries[cw[f]] += 2
+        resolved: list[tuple[Candidate, GazPlace | None, str]] = []
+        taken: list[tuple[int, int]] = []
+        for (s, e), cand in sorted(spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
+            if any(a < e and s < b for a, b in taken):
+                continue
+            text = doc[s:e].text
+            f = fold(text)
+            if f in NOT_PLACES or len(f) < 3 and f not in cw:
+                continue
+            if self._is_actor_name(text):
+                continue
+            if f in metonyms() and (e < len(doc) and doc[e].text in ("'s", "’s") or doc[e - 1].dep_ in ("nsubj", "nsubjpass")):
+                continue  # "Moscow's firepower", "Washington said": the government, not the city
+            if any(a <= s and e <= b and (b - a) > (e - s) for a, b in org_like) and f not in cw:
+                continue  # 'Homs' inside 'Homs Media Center' is part of an organisation's name
+            _, _, level, cue = self._text_level(doc, s, e)
+            cand.level, cand.cue = level, cue or cand.cue
+            if doc[s].is_sent_start and not cue and not cand.ner and e - s == 1:
+                continue  # a capitalised sentence-initial word is no evidence of a name
+            if not self.gaz.is_known_name(text) and not (cand.ner in ("GPE", "LOC", "FAC") or level):
+                continue
+            resolved.append((cand, None, text))
+            taken.append((s, e))
+        # first pass: unambiguous or strongly cued places add to the country context
+        ctx = [c for c, _ in st.countries.most_common()]
+        for cand, _, text in resolved:
+            p = resolve_place(text, countries=ctx, level=_gaz_level(cand.level), gaz=self.gaz)
+            if p is not None and p.cls != "Country" and (cand.ner in ("GPE", "LOC") or cand.cue):
+                st.countries[p.cc] += 1
+        ctx = [c for c, _ in st.countries.most_common()]
+        for cand, _, text in resolved:
+            p = resolve_place(text, countries=ctx, level=_gaz_level(cand.level), gaz=self.gaz)
+            if p is None:
+                if not (cand.cue or cand.level) or cand.ner not in ("GPE", "LOC", "FAC", None):
+                    continue
+                if cand.ner is None and not cand.level:
+                    continue
+                rec = self._unresolved(text, cand, st.main_country)
+            else:
+                if p.cc not in ctx[:3] and not cand.cue and cand.ner not in ("GPE", "LOC") and p.cls != "Country":
+                    continue  # a namesake far from the story, and nothing in the text says it is a place
+                rec = self._record(p, text)
+            self._add(st, rec, cand, text)
+        self._attach_unresolved(doc, st)
+        return doc
+
+    def _attach_unresolved(self, doc: Doc, st) -> None:
+        """An unresolved place sits, at least, in the province of a resolved place named in the same
+        sentence ('the village of X, just north of Homs city'), else in the article's country."""
+        for m in st.mentions:
+            rec = st.places.get(m.key) if m.kind == "place" else None
+            if rec is None or rec.resolved or rec.parent:
+                continue
+            sent = doc[m.start].sent
+            best = None
+            for other in st.mentions:
+                o = st.places.get(other.key) if other.kind == "place" else None
+                if o is None or not o.resolved or other.start < sent.start or other.end > sent.end:
+                    continue
+                gp = self.gaz.get(_gaz_key(o.key))
+                if gp is None:
+                    continue
+                prov = gp if gp.cls == "Province" else next((x for x in self.gaz.chain(gp) if x.cls == "Province"), None)
+                if prov is not None and (rec.country in (None, prov.cc)):
+                    d = abs(other.start - m.start)
+                    if best is None or d < best[0]:
+                        best = (d, prov)
+            if best is not None:
+                prec = self._record(best[1], best[1].name)
+                st.places.setdefault(prec.key, prec)
+                self._add_parents(st, st.places[prec.key])
+                rec.parent = prec.key
+            elif rec.country:
+                cp = self.gaz.country(rec.country)
+                if cp is not None:
+                    crec = self._record(cp, cp.name)
+                    st.places.setdefault(crec.key, crec)
+                    rec.parent = crec.key
+
+    def _add(self, st, rec: PlaceRecord, cand: Candidate, text: str) -> None:
+        existing = st.places.get(rec.key)
+        if existing:
+            existing.aliases.add(text)
+        else:
+            rec.aliases.add(text)
+            st.places[rec.key] = rec
+            self._add_parents(st, rec)
+        st.add_mention(Mention(cand.start, cand.end, rec.key, "place", text))
+
+    def _add_parents(self, st, rec: PlaceRecord) -> None:
+        if not rec.resolved:
+            return
+        p = self.gaz.get(_gaz_key(rec.key))
+        if p is None:
+            return
+        child = rec
+        for parent in self.gaz.chain(p):
+            prec = self._record(parent, parent.name)
+            child.parent = prec.key
+            if prec.key in st.places:
+                break
+            st.places[prec.key] = prec
+            child = prec
+
+    def _record(self, p: GazPlace, text: str) -> PlaceRecord:
+        return PlaceRecord(
+            key="place/" + place_iri_suffix(p),
+            label=ascii_label(p.name),
+            cls=p.cls,
+            country=p.cc,
+            resolved=True,
+            geonames_id=p.geonames_id,
+            iso_code=p.iso_code,
+            lat=p.lat,
+            lon=p.lon,
+            population=p.population or None,
+        )
+
+    def _unresolved(self, text: str, cand: Candidate, cc: str | None) -> PlaceRecord:
+        cls = cand.level or {"FAC": "Facility", "LOC": "Region"}.get(cand.ner or "", "Town")
+        name = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
+        return PlaceRecord(
+            key=f"place/unresolved/{(cc or 'xx').lower()}/{slug(normalise_place(name)) or slug(name)}",
+            label=text,
+            cls=cls,
+            country=cc,
+            resolved=False,
+        )
+
+
+def _gaz_level(level: str | None) -> str | None:
+    """Level words the gazetteer can use: 'region' may be a province (Cameroon's West region) or
+    no administrative unit at all (the Ghab plain), so it constrains nothing."""
+    return level if level in ("Province", "District", "City", "Town", "Village") else None
+
+
+def ascii_label(name: str) -> str:
+    """GeoNames' names carry transliteration marks (Ḩamāh); labels are easier to read and type
+    without them (Hamah), as GeoNames' own asciiname."""
+    t = unicodedata.normalize("NFKD", name)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return t.replace("‘", "'").replace("’", "'").replace("ʿ", "'").replace("ʾ", "'")
+
+
+def _gaz_key(iri_suffix: str) -> str:
+    kind, _, rest = iri_suffix.removeprefix("place/").partition("/")
+    return f"{kind}:{rest}"
+
+
+@Language.factory("ckg_places")
+def make_places(nlp: Language, name: str) -> PlaceFinder:
+    return PlaceFinder(nlp, name)
+
+
+__all__ = ["PlaceFinder", "Counter"]

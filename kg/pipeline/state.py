@@ -1,0 +1,76 @@
+"""What the pipeline's components share on a Doc: mentions found so far and the records they point to.
+
+One object under `doc._.kg`, filled component by component; `kg.extract` turns it into plain
+records at the end. Token offsets are spaCy token indices (end exclusive).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from ..records import ActorRecord, EventRecord, PlaceRecord, RelationRecord
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    key: str
+    kind: str  # "actor" | "place"
+    text: str = ""
+    generic: bool = False  # a generic side ("rebels", "the army") rather than a name
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass
+class DocState:
+    published: dt.date | None = None
+    body_start: int = 0  # char offset where the body starts: the headline repeats the body's events
+    countries: Counter[str] = field(default_factory=Counter)  # ISO2 -> weight, the article's context
+    places: dict[str, PlaceRecord] = field(default_factory=dict)
+    actors: dict[str, ActorRecord] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[tuple[int, int, dt.date]] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    reporters: dict[int, list[str]] = field(default_factory=dict)  # sentence start token -> actor keys
+
+    @property
+    def main_country(self) -> str | None:
+        """The theatre: the country the article is mostly about (places, nationalities)."""
+        if not self.countries:
+            return None
+        return self.countries.most_common(1)[0][0]
+
+    def covered(self, start: int, end: int) -> bool:
+        return any(m.overlaps(start, end) for m in self.mentions)
+
+    def add_mention(self, m: Mention) -> None:
+        self.mentions = [x for x in self.mentions if not x.overlaps(m.start, m.end)]
+        self.mentions.append(m)
+        self.mentions.sort(key=lambda x: x.start)
+
+    def mentions_in(self, span: Span, kind: str | None = None) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= span.start and m.end <= span.end and (kind is None or m.kind == kind)]
+
+    def mention_at(self, i: int, kind: str | None = None) -> Mention | None:
+        for m in self.mentions:
+            if m.start <= i < m.end and (kind is None or m.kind == kind):
+                return m
+        return None
+
+
+def state(doc: Doc) -> DocState:
+    if doc._.kg is None:
+        doc._.kg = DocState()
+    return doc._.kg
+
+
+if not Doc.has_extension("kg"):
+    Doc.set_extension("kg", default=None)

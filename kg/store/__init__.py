@@ -1,0 +1,23 @@
+"""Stores: one interface (`Store`), an embedded Oxigraph store on disk, and (later) a SPARQL endpoint."""
+
+from __future__ import annotations
+
+import os
+
+from .base import QueryResult, Store, StoreError
+
+__all__ = ["QueryResult", "Store", "StoreError", "open_store"]
+
+
+def open_store(
+    store: str | None = None, endpoint: str | None = None, *, read_only: bool = False
+) -> Store:
+    """Open the store named on the command line or in the environment (endpoint wins if given)."""
+    endpoint = endpoint or os.environ.get("KG_ENDPOINT")
+    if endpoint:
+        raise StoreError(
+            f"SPARQL endpoint stores are not available yet ({endpoint}); use --store DIR"
+        )
+    from .embedded import EmbeddedStore
+
+    return EmbeddedStore(store or os.environ.get("KG_STORE") or "./kg-store", read_only=read_only)

@@ -1,0 +1,68 @@
+"""The store interface every command talks to, so that an HTTP SPARQL endpoint can replace the
+embedded store without any command changing."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked (locked, missing, unreachable); one line for the user."""
+
+
+class QuerySyntaxError(StoreError):
+    """The SPARQL text does not parse."""
+
+
+@dataclass
+class QueryResult:
+    """A SELECT result as plain Python values (variables, rows of N-Triples-ish terms or None),
+    an ASK boolean, or CONSTRUCT triples; independent of the store that produced it."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # Term or None
+    boolean: bool | None = None
+    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+
+
+class Store(ABC):
+    """A quad store holding one named graph per article plus the ontology graph."""
+
+    @abstractmethod
+    def has_graph(self, graph: str) -> bool: ...
+
+    @abstractmethod
+    def put_graph(self, graph: str, quads: Iterable[Any]) -> None:
+        """Replace a named graph by these quads atomically: readers see the old or the new graph."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None: ...
+
+    @abstractmethod
+    def graphs(self) -> list[str]: ...
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run a read-only query over the union of all graphs; bindings are RDF terms, never text."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None: ...
+
+    @abstractmethod
+    def export(self, fmt: str) -> bytes: ...
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

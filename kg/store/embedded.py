@@ -1,0 +1,166 @@
+"""The default store: an embedded Oxigraph (RocksDB) database in a folder on disk."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..ontology import ontology_path
+from ..vocab import ONTOLOGY_GRAPH, PREFIXES
+from .base import QueryResult, QuerySyntaxError, Store, StoreError
+
+EXPORT_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+DATASET_FORMATS = {"nq", "trig", "jsonld"}
+
+
+def _describe_os_error(path: Path, e: OSError) -> str:
+    msg = str(e)
+    low = msg.lower()
+    if "lock" in low:
+        return (
+            f"store {path} is locked by another kg process (RocksDB LOCK file); "
+            "wait for it to finish, or use another --store"
+        )
+    if "permission" in low or "read-only" in low:
+        return f"store {path}: permission denied or read-only file system"
+    return f"store {path}: {msg.splitlines()[0] if msg else type(e).__name__}"
+
+
+class EmbeddedStore(Store):
+    """Oxigraph on disk. Writes are transactions: an article's graph lands whole or not at all."""
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"store {self.path}: exists and is not a folder")
+        if read_only and not self.path.exists():
+            raise StoreError(f"store {self.path}: no such store (run `kg ingest` first)")
+        if not read_only and not self.path.parent.exists():
+            raise StoreError(f"store {self.path}: parent folder {self.path.parent} does not exist")
+        try:
+            self._db = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+        except OSError as e:
+            raise StoreError(_describe_os_error(self.path, e)) from None
+        if not read_only:
+            self._ensure_ontology()
+
+    def _ensure_ontology(self) -> None:
+        g = ox.NamedNode(ONTOLOGY_GRAPH)
+        if self._db.contains_named_graph(g):
+            return
+        try:
+            self._db.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE, to_graph=g)
+        except OSError as e:
+            raise StoreError(_describe_os_error(self.path, e)) from None
+
+    def reload_ontology(self) -> None:
+        """Replace the ontology graph with the packaged ontology (after an upgrade)."""
+        data = ontology_path().read_bytes()
+        quads = [
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_GRAPH))
+            for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
+        ]
+        self.put_graph(ONTOLOGY_GRAPH, quads)
+
+    # -- graphs --------------------------------------------------------------------------------
+    def has_graph(self, graph: str) -> bool:
+        return self._db.contains_named_graph(ox.NamedNode(graph))
+
+    def put_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        self._writable()
+        g = ox.NamedNode(graph)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
+        try:
+            if not self._db.contains_named_graph(g):
+                # extend() is one transaction: a kill mid-way leaves no partial graph
+                self._db.extend(quads)
+                if not quads:
+                    self._db.add_graph(g)
+                return
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            self._db.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
+        except OSError as e:
+            raise StoreError(_describe_os_error(self.path, e)) from None
+
+    def drop_graph(self, graph: str) -> None:
+        self._writable()
+        g = ox.NamedNode(graph)
+        if self._db.contains_named_graph(g):
+            self._db.remove_graph(g)
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._db.named_graphs())
+
+    # -- SPARQL -------------------------------------------------------------------------------
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            res = self._db.query(sparql, use_default_graph_as_union=True, substitutions=subs or None, prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise QuerySyntaxError(f"invalid SPARQL: {str(e).splitlines()[0]}") from None
+        except OSError as e:
+            raise StoreError(_describe_os_error(self.path, e)) from None
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult(kind="ask", boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            rows = [[sol[v] for v in variables] for sol in res]
+            return QueryResult(kind="select", variables=variables, rows=rows)
+        return QueryResult(kind="graph", triples=[(t.subject, t.predicate, t.object) for t in res])
+
+    def update(self, sparql: str) -> None:
+        self._writable()
+        try:
+            self._db.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise QuerySyntaxError(f"invalid SPARQL update: {str(e).splitlines()[0]}") from None
+        except OSError as e:
+            raise StoreError(_describe_os_error(self.path, e)) from None
+
+    def export(self, fmt: str) -> bytes:
+        try:
+            rdf_format = EXPORT_FORMATS[fmt]
+        except KeyError:
+            raise StoreError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
+        buf = io.BytesIO()
+        if fmt in DATASET_FORMATS:
+            self._db.dump(buf, rdf_format)
+        else:
+            # triple formats hold no graph names: export the union of all graphs
+            seen: set[tuple[Any, Any, Any]] = set()
+            triples = []
+            for q in self._db:
+                t = (q.subject, q.predicate, q.object)
+                if t not in seen:
+                    seen.add(t)
+                    triples.append(ox.Triple(*t))
+            prefixes = {"ckg": "https://w3id.org/conflict-kg/ontology#", "ckr": "https://w3id.org/conflict-kg/id/"}
+            ox.serialize(triples, buf, rdf_format, prefixes=prefixes if fmt in ("ttl", "turtle") else None)
+        return buf.getvalue()
+
+    def count(self) -> int:
+        return len(self._db)
+
+    def flush(self) -> None:
+        if not self.read_only:
+            self._db.flush()
+
+    def close(self) -> None:
+        self._db = None  # type: ignore[assignment]
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")

@@ -1,0 +1,49 @@
+"""Shared fixtures: the bundled example article, a store built from it once per session, and a
+helper that runs the `kg` command line as a user does (a subprocess)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "homs-offensive-2015.txt"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def run_kg(*args: str, store: Path | None = None, input: bytes | None = None, env: dict | None = None,
+           timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `kg ARGS` in a subprocess; returns the completed process (text stdout/stderr)."""
+    e = dict(os.environ)
+    e.pop("KG_ENDPOINT", None)
+    if store is not None:
+        e["KG_STORE"] = str(store)
+    e.update(env or {})
+    p = subprocess.run([sys.executable, "-m", "kg.cli", *args], input=input, capture_output=True,
+                       env=e, cwd=ROOT, timeout=timeout)
+    p.stdout_text = p.stdout.decode("utf-8", "replace")  # type: ignore[attr-defined]
+    p.stderr_text = p.stderr.decode("utf-8", "replace")  # type: ignore[attr-defined]
+    return p
+
+
+@pytest.fixture(scope="session")
+def example_extraction():
+    from kg.extract import extract
+    from kg.readers import read_path
+
+    art = next(iter(read_path(str(EXAMPLE), published=dt.date(2015, 10, 15), outlet="Middle East Eye")))
+    return next(iter(extract([art])))
+
+
+@pytest.fixture(scope="session")
+def example_store(tmp_path_factory):
+    """A store folder holding the example article, built through the CLI."""
+    store = tmp_path_factory.mktemp("store") / "kg-store"
+    p = run_kg("ingest", str(EXAMPLE), "--published", "2015-10-15", "--outlet", "Middle East Eye", store=store)
+    assert p.returncode == 0, p.stderr_text
+    return store
