@@ -147,7 +147,8 @@ def _place(p: PlaceRecord, a_iri: ox.NamedNode) -> Iterator[tuple]:
         yield g, ox.NamedNode(GEO + "asWKT"), ox.Literal(
             f"POINT({p.lon:.5f} {p.lat:.5f})", datatype=ox.NamedNode(GEO + "wktLiteral")
         )
-    yield node, ckg("mentionedIn"), a_iri
+    if p.mentioned:
+        yield node, ckg("mentionedIn"), a_iri
 
 
 def _actor(a: ActorRecord, ex: Extraction, a_iri: ox.NamedNode) -> Iterator[tuple]:
@@ -164,18 +165,21 @@ def _actor(a: ActorRecord, ex: Extraction, a_iri: ox.NamedNode) -> Iterator[tupl
     for alias in sorted(a.aliases):
         yield node, ALT, lit(alias)
     if a.country:
-        country = _country_key(a.country)
+        country = _country(a.country)
         if country:
-            yield node, ckg("country"), ckr(country)
-            yield ckr(country), A, ckg("Country")
+            yield node, ckg("country"), ckr(country[0])
+            if country[0] not in ex.places:
+                yield ckr(country[0]), A, ckg("Country")
+                yield ckr(country[0]), LABEL, lit(country[1])
     if a.wikidata:
         yield node, SAME, ox.NamedNode(WD + a.wikidata)
     yield node, ckg("mentionedIn"), a_iri
 
 
-def _country_key(cc: str) -> str | None:
+def _country(cc: str) -> tuple[str, str] | None:
+    """(key, name) of a country's node, the same node its place mentions use."""
     from .geo.gazetteer import Gazetteer
     from .geo.resolve import place_iri_suffix
 
     p = Gazetteer.default().country(cc)
-    return "place/" + place_iri_suffix(p) if p else None
+    return ("place/" + place_iri_suffix(p), p.name) if p else None

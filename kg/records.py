@@ -90,6 +90,7 @@ class PlaceRecord:
     lon: float | None = None
     population: int | None = None
     parent: str | None = None  # key of the enclosing place, one step up
+    mentioned: bool = True  # False for enclosing places added from the gazetteer, not named in the text
 
 
 @dataclass

@@ -42,8 +42,8 @@ Names are stored only as normalised keys (`kg.geo.normalise.normalise_place`) po
 rows; only Latin-script alternate names are kept, and neither codes (IATA/ICAO-like all-capitals,
 names with digits) nor machine romanisations (all lower-case) are. Table ``common`` lists the
 normalised names that are also ordinary English words (lower-case entries of a word list such as
-Debian's ``wamerican`` /usr/share/dict/words, and the names of days and months), so that the
-resolver can refuse them without context. Table ``meta`` records the source and the counts.
+Debian's ``wamerican`` /usr/share/dict/words, the names of days and months, and the continents),
+so that the resolver can refuse them without context. Table ``meta`` records the source and the counts.
 
 Data: GeoNames (https://www.geonames.org/), licensed under Creative Commons Attribution 4.0
 (CC-BY 4.0) — "Contains data from GeoNames"; ISO 3166 names via pycountry (iso-codes, LGPL);
@@ -512,6 +512,11 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
         cap_norms = {u: (agg1[u].capital[1] if u in agg1 and agg1[u].capital else set())
                      for u in units}
         sub_norms = {s.code: norms_of(iso_name_variants(s.name)) for s in subs}
+        # names as written (no words stripped): "Kyiv City" is ISO's city "Kyiv", not the oblast
+        unit_raw = {u: {normalise_place(a) for a in a1_alias[u]} for u in units}
+        sub_raw = {s.code: {normalise_place(n) for n in iso_name_variants(s.name)[:2]}
+                   for s in subs}
+        unit_words = {u: {w for n in unit_raw[u] for w in n.split()} for u in units}
         pairs = []
         for u in units:
             for s in subs:
@@ -519,8 +524,12 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
                 if not sn:
                     continue
                 how = "name"
-                if unit_norms[u] & sn:
+                if unit_raw[u] & sub_raw[s.code]:
+                    score = 1.02
+                elif unit_norms[u] & sn:
                     score = 1.0
+                    if normalise_place(s.type or "") in unit_words[u]:
+                        score += 0.01  # "Kyiv City" ~ the ISO subdivision of type City
                 elif cap_norms[u] & sn:
                     score, how = 0.9, "capital"
                 else:
@@ -705,6 +714,12 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
         print("warning: no word list (install Debian's wamerican or pass --words); "
               "ordinary English words will not be flagged", file=sys.stderr)
     words |= {normalise_place(w) for w in list(calendar.day_name) + list(calendar.month_name) if w}
+    # continents are no places of ours (nor is "Africa" the Roman name of Mahdia)
+    continents = json.loads((countries_json_path().parent / "continents.json").read_text("utf-8"))
+    for c in continents.values():
+        words |= {normalise_place(n) for n in (c.get("name"), c.get("asciiName")) if n}
+        words |= {normalise_place(a["name"]) for a in c.get("alternateNames", [])
+                  if a.get("lang") == "en"}
     words.discard("")
     db.execute("CREATE TEMP TABLE w (norm TEXT PRIMARY KEY)")
     db.executemany("INSERT OR IGNORE INTO w VALUES (?)", [(w,) for w in words])

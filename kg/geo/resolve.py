@@ -1,27 +1,31 @@
 """Resolve a place name read in an article to one gazetteer place.
 
 `resolve_place(name, countries=..., level=...)` looks the name up (see `kg.geo.normalise`),
-keeps the credible candidates and ranks them:
+keeps the credible candidates and ranks them by, in this order:
 
-1. a country named so (unless another level was asked for) — "Lebanon" is the country;
-2. membership in the article's country context (`countries`, most relevant first);
-3. the level asked for or written in the name ("Homs province" -> Province, "Hama city" -> City);
-   Province/District/Country restrict to that class, City/Town/Village to populated places and
-   prefer the exact class;
-4. the whole name matching (so "Marawi City" is the place called so, not "Marawi" + city);
-5. a primary name over an alternate one;
-6. the kind of place: without a level, a province before a district before a populated place —
-   except that a province's (district's) own capital of the same name comes first, since a bare
+1. a country named so (unless another level was asked for): "Lebanon" is the country;
+2. the level asked for or written in the name ("Homs province" -> Province, "Hama city" ->
+   City); Province/District/Country restrict to that class, City/Town/Village to populated
+   places and prefer the exact class;
+3. the whole name matching (so "Marawi City" is the place called so, not "Marawi" + city);
+4. a score (`_score`): the article's country context (`countries`, most relevant first: the
+   first is the article's own country and weighs most, the others a little), a primary name
+   over an alternate one, and importance: a province before a district before a populated place
+   of the same country, then feature code (PPLC > PPLA > PPLA2 > ... > PPL) and population.
+   A province's (district's) own capital of the same name ranks just above it, since a bare
    "Aleppo", "Kabul" or "Khartoum" in the news is the city; the province is written
-   "Aleppo province";
-7. importance: feature code (PPLC > PPLA > PPLA2 > ... > PPL) and population.
+   "Aleppo province" (or asked for with level="Province").
 
-Credible means: with country context, a place outside it must be a country, a division or a
-notable place (a national or provincial capital, or 100,000 people; by an alternate name only a
-national capital); without context, no villages or neighbourhoods. A name that is an ordinary
-English word ("Sunday", "Hope", "Police") needs the place to lie in a context country (unless it
-is a country, or a provincial or national capital of 100,000 people), and is never a place when
-written all in lower case. Nothing credible -> None.
+Credible (`_credible`) means: in the article's own country, anything; in another country the
+article names, a town or city (5,000 people or a seat; a province; a district only when asked
+for); elsewhere only a notable place (a national or provincial capital, or 100,000 people; by an
+alternate name only a national capital or a provincial capital of 100,000) or a province by its
+own name; without any context, no villages: a town of 15,000 or a seat. A name that is an
+ordinary English word ("Sunday", "Hope", "Police"; also the continents) needs the place to lie
+in a context country (unless it is a country, or a provincial or national capital of 100,000
+people), is never a village unless in the article's own country with its level word, and is
+never a place when written all in lower case. Acronyms of up to three capitals ("UN", "AFP")
+are only countries ("US", "UK"). Nothing credible -> None.
 """
 
 from __future__ import annotations
@@ -51,10 +55,16 @@ _TRAILING = re.compile(r"^(?P<base>.+?)[\s-]+(?P<word>" + "|".join(LEVEL_WORDS) 
 _LEADING = re.compile(r"^(?:the\s+)?(?P<word>" + "|".join(LEVEL_WORDS) + r")\s+of\s+(?P<base>.+)$",
                       re.IGNORECASE)
 
-_FEATURE_RANK = {"PPLC": 6, "PPLA": 5, "PPLG": 5, "PPLA2": 4, "PPLA3": 3, "PPLA4": 2,
+# a national capital is known world-wide: it outranks a small namesake even in the article's own
+# country ("Moscow" in an article about the United States)
+_FEATURE_RANK = {"PPLC": 9, "PPLA": 5, "PPLG": 5, "PPLA2": 4, "PPLA3": 3, "PPLA4": 2,
                  "PPLA5": 2, "PPL": 1, "PPLX": -1}
-_CLASS_RANK = {"Country": 5.0, "Province": 4.0, "District": 3.0}
-NOTABLE_POP = 100_000
+MAIN_BONUS = 8.0  # the article's own country (enough for a town of 5,000 over a foreign PPLA)
+SECONDARY_BONUS = 3.0  # another country the article names
+PRIMARY_BONUS = 3.0  # a place's own name over one of its alternate names
+NOTABLE_POP = 100_000  # a place this big is known outside its country
+SECONDARY_POP = 5_000  # in a country the article names but is not about: at least a town
+NO_CONTEXT_POP = 15_000  # without any country context: a sizeable town or a seat
 
 
 def split_level(name: str) -> tuple[str, str | None]:
@@ -85,10 +95,6 @@ def _strip_descriptors(s: str) -> tuple[str, str | None]:
         level = LEVEL_WORDS.get(words[i].strip(",").lower(), level)
         i += 1
     return " ".join(words[i:]), level
-
-
-def _importance(p: GazPlace) -> float:
-    return _FEATURE_RANK.get(p.feature or "", 0) + math.log10(p.population + 1)
 
 
 def _notable(p: GazPlace) -> bool:
@@ -133,54 +139,81 @@ def resolve_place(
         found = {k: v for k, v in found.items() if v[0].cls in POPULATED}
 
     common = gaz.is_common_word(base) or gaz.is_common_word(full)
-    lower = full == full.lower()
-    cands: list[tuple[GazPlace, bool, bool]] = []
-    for p, primary, whole in found.values():
-        in_ctx = p.cc in ctx
-        if common and lower:
-            continue  # "hope", "police": words, not names
-        if p.cls == "Country":
-            cands.append((p, primary, whole))
-            continue
-        if common and not in_ctx and not (p.feature in ("PPLC", "PPLA") and
-                                           p.population >= NOTABLE_POP):
-            continue
-        if ctx and not in_ctx:
-            if p.cls in ("Province", "District"):
-                if not primary:
-                    continue
-            elif not (_notable(p) if primary else p.feature == "PPLC"):
-                continue
-        if not ctx and p.cls in ("Village", "Neighbourhood"):
-            continue
-        cands.append((p, primary, whole))
+    if common and full == full.lower():
+        return None  # "hope", "police": words, not names
+    if full.isupper() and len(full) <= 3:  # "UN", "AFP", "ISW": acronyms, unless of a country
+        found = {k: v for k, v in found.items() if v[0].cls == "Country"}
+    main = ctx[0] if ctx else None
+    cands = [c for c in found.values() if _credible(*c, main=main, ctx=ctx, level=level,
+                                                    common=common)]
     if not cands:
         return None
 
-    # a province's / district's capital of the same name stands for the bare name
-    divisions = {p.key for p, _, _ in cands if p.cls in ("Province", "District")}
-
-    def class_rank(p: GazPlace) -> float:
-        if p.cls in _CLASS_RANK:
-            return _CLASS_RANK[p.cls]
-        if p.admin1 in divisions and p.feature in ("PPLC", "PPLA", "PPLG"):
-            return 4.5
-        if p.admin2 in divisions and p.feature in ("PPLC", "PPLA", "PPLG", "PPLA2"):
-            return 3.5
-        return 0.0
+    # a province's (district's) capital of the same name stands for the bare name
+    div_score = {p.key: _score(p, primary, ctx) for p, primary, _ in cands
+                 if p.cls in ("Province", "District")}
 
     def rank(c: tuple[GazPlace, bool, bool]) -> tuple:
         p, primary, whole = c
-        ctx_rank = len(ctx) - ctx.index(p.cc) if p.cc in ctx else 0
-        country_first = p.cls == "Country" and level in (None, "Country")
-        return (
-            country_first,
-            ctx_rank,
-            p.cls == level,
-            whole,
-            primary,
-            class_rank(p) if level is None else 0.0,
-            _importance(p),
-        )
+        score = _score(p, primary, ctx)
+        if level is None and p.cls in POPULATED:
+            if p.admin1 in div_score and p.feature in _CAPITAL:
+                score = max(score, div_score[p.admin1] + 0.5)
+            if p.admin2 in div_score and p.feature in _SEAT:
+                score = max(score, div_score[p.admin2] + 0.5)
+        return (p.cls == "Country" and level in (None, "Country"), p.cls == level, whole, score)
 
     return max(cands, key=rank)[0]
+
+
+_CAPITAL = frozenset({"PPLC", "PPLA", "PPLG"})
+_SEAT = frozenset({"PPLC", "PPLA", "PPLG", "PPLA2"})
+
+
+def _credible(p: GazPlace, primary: bool, whole: bool, *, main: str | None, ctx: list[str],
+              level: str | None, common: bool) -> bool:
+    """Whether `p` may be meant at all (see the module docstring)."""
+    if p.cls == "Country":
+        return True
+    big_capital = p.feature in ("PPLC", "PPLA") and p.population >= NOTABLE_POP
+    if p.cc == main:  # the article's own country: anything, but an English word needs its level
+        return not (common and p.cls in ("Village", "Neighbourhood") and level is None)
+    if common and not big_capital and (p.cc not in ctx or p.cls not in ("City", "Town")):
+        return False
+    if p.cls == "Province":  # its alternate names are curated (ISO, capital's names)
+        return primary or p.cc in ctx or not ctx
+    if p.cls == "District":
+        return level == "District" and primary
+    if p.cls not in ("City", "Town") and not (primary and _notable(p)):
+        return False  # villages and neighbourhoods only in the article's own country
+    if not primary:  # an exonym ("Geneva" for Genève), or one of many foreign spellings
+        if p.cc in ctx:
+            return p.population >= 2 * SECONDARY_POP or p.feature in _SEAT
+        return p.feature == "PPLC" or (p.feature == "PPLA" and p.population >= NOTABLE_POP)
+    if p.cc in ctx:  # another country the article names
+        return p.population >= SECONDARY_POP or p.feature in _SEAT
+    if ctx:
+        return _notable(p)
+    return p.population >= NO_CONTEXT_POP or p.feature in _SEAT
+
+
+def _score(p: GazPlace, primary: bool, ctx: list[str]) -> float:
+    """How likely `p` is meant: its country's place in the context (the article's own country
+    +8, another country it names +3), the standing of a division (a province before any
+    populated place of its country; outside the context only as a PPLA would be), feature code
+    and population, and +3 for a primary name."""
+    pop = math.log10(p.population + 1)
+    in_ctx = p.cc in ctx or not ctx
+    if p.cls == "Province":
+        s = (7.0 if in_ctx else 4.0) + pop
+    elif p.cls == "District":
+        s = (4.5 if in_ctx else 3.0) + pop
+    else:
+        s = _FEATURE_RANK.get(p.feature or "", 0) + pop
+    if primary:
+        s += PRIMARY_BONUS
+    if ctx and p.cc == ctx[0]:
+        s += MAIN_BONUS
+    elif p.cc in ctx:
+        s += SECONDARY_BONUS
+    return s

@@ -235,6 +235,7 @@ class PlaceFinder:
                         best = (d, prov)
             if best is not None:
                 prec = self._record(best[1], best[1].name)
+                prec.mentioned = False
                 st.places.setdefault(prec.key, prec)
                 self._add_parents(st, st.places[prec.key])
                 rec.parent = prec.key
@@ -242,6 +243,7 @@ class PlaceFinder:
                 cp = self.gaz.country(rec.country)
                 if cp is not None:
                     crec = self._record(cp, cp.name)
+                    crec.mentioned = False
                     st.places.setdefault(crec.key, crec)
                     rec.parent = crec.key
 
@@ -249,6 +251,7 @@ class PlaceFinder:
         existing = st.places.get(rec.key)
         if existing:
             existing.aliases.add(text)
+            existing.mentioned = True
         else:
             rec.aliases.add(text)
             st.places[rec.key] = rec
@@ -264,6 +267,7 @@ class PlaceFinder:
         child = rec
         for parent in self.gaz.chain(p):
             prec = self._record(parent, parent.name)
+            prec.mentioned = False
             child.parent = prec.key
             if prec.key in st.places:
                 break
