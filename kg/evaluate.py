@@ -277,7 +277,8 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
                 continue
             place_ok = gp is not None and se["place"] == gp
             agent_ok = bool(gagents & se["agent"])
-            if eid not in used_l and (place_ok or agent_ok) and best_l is None:
+            loose = not ge.get("place") and not gagents and not ge.get("agents")
+            if eid not in used_l and (place_ok or agent_ok or loose) and best_l is None:
                 best_l = eid
             strict_place = place_ok or (not ge.get("place") and se["place"] is None)
             strict_agent = agent_ok or (not ge.get("agents") and not se["agent"])

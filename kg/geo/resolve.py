@@ -48,7 +48,8 @@ LEVEL_WORDS: dict[str, str | None] = {
     "city": "City", "town": "Town", "village": "Village",
     "municipality": None, "area": None,
 }
-LEVELS = ("Country", "Province", "District", "City", "Town", "Village")
+LEVELS = ("Country", "Province", "District", "City", "Town", "Village", "Neighbourhood")
+NOT_IN_GAZETTEER = ("Region", "Road", "Facility")
 
 _TRAILING = re.compile(r"^(?P<base>.+?)[\s-]+(?P<word>" + "|".join(LEVEL_WORDS) + r")\.?$",
                        re.IGNORECASE)
@@ -114,8 +115,12 @@ def resolve_place(
         return None
     gaz = gaz or Gazetteer.default()
     ctx = [c.upper() for c in countries if c]
-    if level is not None and level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    if level is not None:
+        level = level.strip().capitalize()
+        if level in NOT_IN_GAZETTEER:
+            return None  # a region, road or facility is no gazetteer place
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     full = " ".join(name.split())
     if not gaz.is_known_name(full) and not gaz.is_known_name(split_level(full)[0]):
         full, desc_level = _strip_descriptors(full)
@@ -133,19 +138,22 @@ def resolve_place(
     if not found:
         return None
 
-    if level in ("Country", "Province", "District"):
+    if level in ("Country", "Province", "District", "Neighbourhood"):
         found = {k: v for k, v in found.items() if v[0].cls == level}
     elif level in ("City", "Town", "Village"):
         found = {k: v for k, v in found.items() if v[0].cls in POPULATED}
 
-    common = gaz.is_common_word(base) or gaz.is_common_word(full)
-    if common and full == full.lower():
+    # an ordinary English word, as matched: "Free State" is a name though "free" is a word
+    common_full = gaz.is_common_word(full)
+    common_base = common_full if base == full else gaz.is_common_word(base)
+    if (common_full or common_base) and full == full.lower():
         return None  # "hope", "police": words, not names
     if full.isupper() and len(full) <= 3:  # "UN", "AFP", "ISW": acronyms, unless of a country
         found = {k: v for k, v in found.items() if v[0].cls == "Country"}
     main = ctx[0] if ctx else None
-    cands = [c for c in found.values() if _credible(*c, main=main, ctx=ctx, level=level,
-                                                    common=common)]
+    cands = [c for c in found.values()
+             if _credible(*c, main=main, ctx=ctx, level=level,
+                          common=common_full if c[2] else common_base)]
     if not cands:
         return None
 

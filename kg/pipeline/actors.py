@@ -38,6 +38,11 @@ AMBIGUOUS_ROLES = {"militants", "fighters", "gunmen", "attackers", "assailants",
 NOT_ACTORS = {"youtube", "facebook", "twitter", "x", "telegram", "whatsapp", "instagram", "tiktok", "god", "allah"}
 
 
+def _title_case(headline: str) -> bool:
+    words = [w for w in headline.split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) / len(words) > 0.8
+
+
 def generic_key(cc: str | None, cls: str) -> str:
     roles = patterns()["generic_role_keys"]
     return f"actor/{(cc or 'xx').lower()}/{roles[cls]}"
@@ -239,6 +244,8 @@ class ActorFinder:
         for e in doc.ents:
             if e.label_ not in ("ORG", "PERSON", "NORP"):
                 continue
+            if e.start_char < st.body_start and _title_case(doc.text[: st.body_start]):
+                continue  # in a Title Case Headline every word looks like a name
             parts = re.split(r"\s*/\s*", e.text)
             offset = 0
             for part in parts:

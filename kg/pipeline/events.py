@@ -323,6 +323,7 @@ class EventExtractor:
         st = state(doc)
         for sent in doc.sents:
             self._sentence(st, sent)
+        st.events = consolidate(st, st.events)
         return doc
 
     def _sentence(self, st: DocState, sent: Span) -> None:
@@ -408,6 +409,59 @@ class EventExtractor:
             out.append({"tok": top["tok"] if top["cls"] == best["cls"] else best["tok"], "cls": best["cls"],
                         "n": (top if top["cls"] == best["cls"] else best)["n"], "agents": agents})
         return out
+
+
+def _within(st: DocState, a: str | None, b: str | None) -> bool:
+    """Whether place a is b or lies inside it (through the parents known to the article)."""
+    seen = 0
+    while a is not None and seen < 8:
+        if a == b:
+            return True
+        p = st.places.get(a)
+        a = p.parent if p else None
+        seen += 1
+    return False
+
+
+def _compatible(st: DocState, x: EventRecord, y: EventRecord) -> bool:
+    if x.cls != y.cls:
+        return False
+    if x.place and y.place and not (_within(st, x.place, y.place) or _within(st, y.place, x.place)):
+        return False
+    if x.agents and y.agents and not set(x.agents) & set(y.agents):
+        return False
+    if x.date and y.date and x.date != y.date:
+        return False
+    return True
+
+
+def consolidate(st: DocState, events: list[EventRecord]) -> list[EventRecord]:
+    """One account per event and article: news restates its lead event ("the attack", "the
+    assault", a toll in a later sentence). Same-class accounts whose place, agents and date do not
+    conflict merge into the first; a killing with neither agent nor place only adds its toll to
+    the event before it."""
+    out: list[EventRecord] = []
+    for ev in events:
+        if ev.cls == "Killing" and not ev.agents and not ev.place:
+            prev = out[-1] if out else None
+            if prev is not None and prev.fatalities is None and ev.fatalities is not None:
+                prev.fatalities = ev.fatalities
+            if prev is not None or ev.fatalities is None:
+                continue
+        target = next((o for o in out if _compatible(st, o, ev)), None)
+        if target is None:
+            out.append(ev)
+            continue
+        target.agents += [a for a in ev.agents if a not in target.agents]
+        target.targets += [a for a in ev.targets if a not in target.targets]
+        target.supporters += [a for a in ev.supporters if a not in target.supporters]
+        target.reported_by += [a for a in ev.reported_by if a not in target.reported_by]
+        if ev.place and (target.place is None or _within(st, ev.place, target.place)):
+            target.place = ev.place
+        target.date = target.date or ev.date
+        if ev.fatalities is not None:
+            target.fatalities = max(target.fatalities or 0, ev.fatalities)
+    return out
 
 
 def _anchor(t: Token) -> Token:

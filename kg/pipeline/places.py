@@ -150,8 +150,10 @@ class PlaceFinder:
                 if (s, e) in spans:
                     continue
                 span = doc[s:e]
-                while len(span) and span[0].lower_ in {"the"} | _directions():
-                    span = doc[span.start + 1 : span.end]
+                if not self.gaz.is_known_name(span.text):
+                    # "northern Hama", "the Sahel" -> the name; but "Central African Republic" stays whole
+                    while len(span) and span[0].lower_ in {"the"} | _directions():
+                        span = doc[span.start + 1 : span.end]
                 if not len(span):
                     continue
                 spans.setdefault((span.start, span.end), Candidate(span.start, span.end, ner=ner.get((s, e))))
@@ -199,7 +201,7 @@ class PlaceFinder:
         for cand, _, text in resolved:
             p = resolve_place(text, countries=ctx, level=_gaz_level(cand.level), gaz=self.gaz)
             if p is None:
-                if not (cand.cue or cand.level) or cand.ner not in ("GPE", "LOC", "FAC", None):
+                if not (cand.cue or cand.level) or (cand.ner not in ("GPE", "LOC", "FAC", None) and not cand.level):
                     continue
                 if cand.ner is None and not cand.level:
                     continue

@@ -23,6 +23,14 @@ LEVEL_RANK = {"Country": 0, "Province": 1, "Region": 2, "District": 2, "City": 3
               "Neighbourhood": 5, "Road": 4, "Facility": 5}
 CAPTURE_VERBS = {"capture", "seize", "retake", "recapture", "regain", "liberate", "overrun", "occupy", "conquer"}
 CONTROL_WORDS = {"held", "controlled", "run", "occupied", "dominated"}
+SUPPORT_LEMMAS = {"back", "support", "arm", "fund", "sponsor", "finance", "equip", "train"}
+
+
+def _negated(t: Token) -> bool:
+    """'not controlled', 'never backed', also through the auxiliary of a passive."""
+    return any(c.dep_ == "neg" for c in t.children) or any(
+        c.dep_ == "neg" for h in (t.head,) if t.dep_ in ("xcomp", "acomp") for c in h.children
+    )
 
 
 def evidence_of(sent: Span, conf: float = 0.8) -> Evidence:
@@ -141,7 +149,7 @@ class Relations:
         for t in sent:
             if t.lower_ not in CONTROL_WORDS or t.pos_ not in ("VERB", "ADJ"):
                 continue
-            if any(c.lower_ in self.past for c in t.children):
+            if any(c.lower_ in self.past for c in t.children) or _negated(t):
                 continue
             agents = [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
             if not agents:
@@ -214,9 +222,17 @@ class Relations:
                 for a in agents:
                     self._add(st, "controls", a, place, sent)
 
-    # "A backed by B", "with the support of B", "with Russian air support"
+    # "A backed by B", "B backs A", "B, which backs A", "with the support of B", "with Russian air support"
     def _supported(self, doc: Doc, st: DocState, sent: Span) -> None:
         for t in sent:
+            if t.lemma_ in SUPPORT_LEMMAS and t.pos_ == "VERB" and t.tag_ != "VBN" and not _negated(t):
+                objs = [a for c in t.children if c.dep_ == "dobj" for a in actor_in(st, c)]
+                subj = [a for c in t.children if c.dep_ == "nsubj" for a in actor_in(st, c)]
+                if t.dep_ in ("relcl", "acl") and (not subj or doc[t.i - 1].lower_ in ("which", "who", "that")):
+                    subj = actor_in(st, t.head, subtree=False) or subj
+                for s_ in subj[:2]:
+                    for o in objs[:2]:
+                        self._add(st, "supports", s_, o, sent)
             if t.lemma_ in ("back", "support", "aid", "assist", "arm", "fund", "sponsor", "help") and t.tag_ == "VBN":
                 supporters = [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
                 if not supporters:
