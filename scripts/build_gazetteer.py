@@ -154,6 +154,7 @@ _COMPASS = {"northern": "north", "southern": "south", "eastern": "east", "wester
             "nord": "north", "sud": "south", "est": "east", "ouest": "west", "norte": "north",
             "sur": "south", "oeste": "west", "este": "east", "septentrional": "north",
             "meridional": "south", "oriental": "east", "occidental": "west"}
+_COMPASS = {normalise_place(k): normalise_place(v) for k, v in _COMPASS.items()}  # "ouest" -> "uest"
 # single words that are no name on their own ("Free State" is not "Free"); filled by build()
 ORDINARY_WORDS: set[str] = set()
 LEVEL_SUFFIXES_PROVINCE = ("Province", "Governorate", "State", "Region", "Oblast", "Department")
@@ -204,6 +205,12 @@ def iso_display(name: str) -> str:
     return bare.split(",", 1)[0].strip() or name
 
 
+_NS = "|".join(normalise_place(w) for w in ("north", "south"))  # "south" is "suth"
+_EW = "|".join(normalise_place(w) for w in ("east", "west"))
+_COMPASS_PAIR = re.compile(rf"\b({_NS}) ({_EW})\b")
+_COMPASS_JOINED = re.compile(rf"\b({_NS})({_EW})\b")
+
+
 def compass_variants(norm: str) -> set[str]:
     """North/Northern, north west/northwest variants of a normalised name."""
     out = {norm}
@@ -211,10 +218,8 @@ def compass_variants(norm: str) -> set[str]:
     if any(w in _COMPASS for w in words):
         out.add(" ".join(_COMPASS.get(w, w) for w in words))
     for n in list(out):
-        joined = re.sub(r"\b(north|south) (east|west)\b", r"\1\2", n)
-        out.add(joined)
-        split = re.sub(r"\b(north|south)(east|west)\b", r"\1 \2", n)
-        out.add(split)
+        out.add(_COMPASS_PAIR.sub(r"\1\2", n))
+        out.add(_COMPASS_JOINED.sub(r"\1 \2", n))
     return {n for n in out if n}
 
 
@@ -641,7 +646,8 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
             base_norms |= compass_variants(normalise_place(b))
         others = list(alias_src) + base_names
         for b in dict.fromkeys([name] + base_names):
-            others += [f"{b} {suf}" for suf in LEVEL_SUFFIXES_PROVINCE]
+            if not _ADMIN_SUFFIX.search(b):
+                others += [f"{b} {suf}" for suf in LEVEL_SUFFIXES_PROVINCE]
         add_names(key, [name], others)
         for n in base_norms:
             names.append((n, key, 0))
@@ -694,7 +700,8 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
         if adm:
             others += [adm[5]] + [a for a in adm[6].split(",") if a and keep_alternate(a)]
         for b in dict.fromkeys(bases):
-            others += [f"{b} {suf}" for suf in LEVEL_SUFFIXES_DISTRICT]
+            if not _ADMIN_SUFFIX.search(b):
+                others += [f"{b} {suf}" for suf in LEVEL_SUFFIXES_DISTRICT]
         add_names(key, [name], others)
         for b in bases:
             for n in compass_variants(normalise_place(b)):

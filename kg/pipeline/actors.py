@@ -66,6 +66,7 @@ class ActorFinder:
         self.roles = p["role_nouns"]
         self.sides = p["side_adjectives"]
         self.titles = set(p["person_titles"])
+        self.first_words = {w.split()[0].split("-")[0] for w in [*self.force, *self.roles]}
 
     def _build(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
         lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -137,13 +138,17 @@ class ActorFinder:
     def _generic(self, doc: Doc, st: DocState) -> None:
         main = st.main_country
         n = len(doc)
+        lowers = [t.lower_ for t in doc]
         i = 0
         while i < n:
             matched = False
+            if lowers[i] not in self.first_words:
+                i += 1
+                continue
             for width in (3, 2, 1):
                 if i + width > n:
                     continue
-                phrase = doc[i : i + width].text.lower()
+                phrase = doc[i : i + width].text.lower() if width > 1 else lowers[i]
                 cls = self.force.get(phrase)
                 is_role = False
                 if cls is None:

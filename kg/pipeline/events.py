@@ -71,33 +71,42 @@ class EventExtractor:
         self.negators = set(lex["negators"])
         self.modal = set(lex["modal_blockers"])
         self.max_noun_len = max(len(k.split()) for k in self.nouns)
+        self.noun_starts = {k.split()[0] for k in self.nouns} | {k.split("-")[0] for k in self.nouns}
 
     # -- triggers ------------------------------------------------------------------------------
     def _triggers(self, sent: Span) -> list[tuple[Token, str, int]]:
         """(head token, class, length) for every trigger in a sentence."""
         out = []
         doc = sent.doc
-        i = sent.start
-        while i < sent.end:
-            t = doc[i]
+        toks = list(sent)
+        lowers = [t.lower_ for t in toks]
+        lemmas = [t.lemma_.lower() for t in toks]
+        n_tok = len(toks)
+        k = 0
+        while k < n_tok:
+            t = toks[k]
             found = False
-            for n in range(min(self.max_noun_len, sent.end - i), 0, -1):
-                phrase = doc[i : i + n].text.lower().replace(" - ", "-")
-                lemma = " ".join([*(x.lower_ for x in doc[i : i + n - 1]), doc[i + n - 1].lemma_.lower()])
-                cls = self.nouns.get(phrase) or self.nouns.get(lemma)
-                head = doc[i + n - 1]
-                if cls and head.pos_ in ("NOUN", "PROPN") and not (head.pos_ == "PROPN" and head.text[:1].isupper() and n == 1 and head.i != sent.start):
-                    out.append((head, cls, n))
-                    i += n
-                    found = True
-                    break
+            if lowers[k] in self.noun_starts or lemmas[k] in self.noun_starts:
+                for n in range(min(self.max_noun_len, n_tok - k), 0, -1):
+                    words = lowers[k : k + n]
+                    phrase = " ".join(words).replace(" - ", "-")
+                    lemma = " ".join([*words[:-1], lemmas[k + n - 1]])
+                    cls = self.nouns.get(phrase) or self.nouns.get(lemma)
+                    head = toks[k + n - 1]
+                    if cls and head.pos_ in ("NOUN", "PROPN") and not (
+                        head.pos_ == "PROPN" and head.text[:1].isupper() and n == 1 and head.i != sent.start
+                    ):
+                        out.append((head, cls, n))
+                        k += n
+                        found = True
+                        break
             if found:
                 continue
-            if t.pos_ == "VERB" and t.lemma_.lower() in self.verbs:
+            if t.pos_ == "VERB" and lemmas[k] in self.verbs:
                 cls = self._verb_class(t)
                 if cls:
                     out.append((t, cls, 1))
-            i += 1
+            k += 1
         return out
 
     def _verb_class(self, t: Token) -> str | None:

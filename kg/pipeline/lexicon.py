@@ -29,6 +29,7 @@ def event_lexicon() -> dict[str, Any]:
     return load_json("events.json")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lowercase, strip diacritics, unify quotes and dashes, drop a leading 'the': the form
     names are compared in."""
