@@ -309,7 +309,39 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     # splits: nodes per real entity
     touched = [len(v) for v in a_touch.values()] + [len(v) for v in p_touch.values()]
     res["split_nodes"] = touched
+    # the IRIs each gold entity matched, for identity across articles
+    theatre = gold.get("theatre")
+    res["identity"] = [("actor", g["name"], (theatre, g.get("type")), tuple(sorted(_gold_names(g))), a_map.get(i))
+                       for i, g in enumerate(g_actors)]
+    res["identity"] += [("place", g["name"], (theatre, g.get("type")), tuple(sorted(_gold_names(g))), p_map.get(i))
+                        for i, g in enumerate(g_places)]
     return res
+
+
+def cross_article_identity(per_article: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Distinct IRIs per real entity named in two or more articles. Gold entities of two articles
+    are the same real entity when their canonical names match, or one's canonical name is among the
+    other's aliases, with the same kind, type and theatre ("rebels" in Syria and in Yemen differ)."""
+    groups: list[dict[str, Any]] = []
+    for art, res in per_article.items():
+        for kind, name, typ, names, node in res["identity"]:
+            canon = norm_name(name)
+            g = next((g for g in groups if g["kind"] == kind and g["type"] == typ and
+                      (canon in g["names"] or g["canon"] & set(names))), None)
+            if g is None:
+                g = {"kind": kind, "type": typ, "label": name, "canon": set(), "names": set(), "articles": set(), "iris": set()}
+                groups.append(g)
+            g["canon"].add(canon)
+            g["names"].update(names)
+            g["articles"].add(art)
+            if node:
+                g["iris"].add(node)
+    shared = [g for g in groups if len(g["articles"]) > 1 and g["iris"]]
+    return {
+        "entities": len(shared),
+        "iris_per_entity": sum(len(g["iris"]) for g in shared) / len(shared) if shared else None,
+        "split": {f'{g["kind"]} {g["label"]}': sorted(g["iris"]) for g in shared if len(g["iris"]) > 1},
+    }
 
 
 def _same_country(a: str, b: str) -> bool:
@@ -419,6 +451,7 @@ def _summarise(per_article: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {
         "articles": {name: flat(res, res["split_nodes"]) for name, res in per_article.items()},
         "total": flat(total, splits),
+        "cross_article": cross_article_identity(per_article),
     }
 
 
@@ -440,4 +473,10 @@ def render_report(report: dict[str, Any], *, per_article: bool = True) -> str:
     t = report["total"]
     lines.append("")
     lines.append("precision / recall: " + ", ".join(f"{c} {f(t[c]['p'])}/{f(t[c]['r'])}" for c in cols))
+    x = report.get("cross_article") or {}
+    if x.get("entities"):
+        lines.append(f"identity across articles: {x['entities']} real entities named in 2+ articles, "
+                     f"{f(x['iris_per_entity'])} IRIs each (1.00 is ideal)")
+        for name, iris in x["split"].items():
+            lines.append(f"  split: {name}: " + ", ".join(i.rsplit('/id/', 1)[-1] for i in iris))
     return "\n".join(lines)

@@ -53,6 +53,9 @@ UNIT_WORDS = re.compile(
 )
 
 
+STATE_MEDIA = re.compile(r"\bstate[- ](run )?(television|tv|media|broadcaster)\b", re.IGNORECASE)
+
+
 @dataclass
 class LexActor:
     id: str
@@ -70,6 +73,8 @@ class LexActor:
         roles = patterns()["generic_role_keys"]
         if self.country and self.cls in ("Army", "AirForce", "Navy", "Government") and not UNIT_WORDS.search(self.name):
             return f"{self.country.lower()}/{roles[self.cls]}"
+        if self.country and self.cls == "MediaOutlet" and STATE_MEDIA.search(self.name):
+            return f"{self.country.lower()}/{roles[self.cls]}"  # "Syrian state television" = "state media"
         return self.id
 
 

@@ -117,10 +117,12 @@ class PlaceFinder:
         if level is None:
             # "between Hama, Idlib and Latakia provinces": the plural level word covers each name
             k = end
-            while k < len(doc) and k - end < 12 and (doc[k].text in (",", "and", "or", "-") or doc[k].text[:1].isupper()):
+            while k < len(doc) and k - end < 12 and (doc[k].text in (",", "and", "or", "-", "'", "’", "'s", "’s") or doc[k].text[:1].isupper()):
                 k += 1
-            if k < len(doc) and k > end and doc[k].lower_ in levels and doc[k].lower_.endswith("s") and any(
-                doc[x].lower_ in ("and", "or", ",") for x in range(end, k)
+            listed = any(doc[x].lower_ in ("and", "or", ",") for x in range(end, k))
+            possessive = all(doc[x].text in ("'", "’", "'s", "’s") for x in range(end, k))
+            if k < len(doc) and k > end and doc[k].lower_ in levels and (
+                (listed and doc[k].lower_.endswith("s")) or (possessive or listed) and doc[k].lower_ == "countryside"
             ):
                 level, cue = levels[doc[k].lower_], True
         if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
