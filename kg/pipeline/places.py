@@ -125,8 +125,10 @@ class PlaceFinder:
                 (listed and doc[k].lower_.endswith("s")) or (possessive or listed) and doc[k].lower_ == "countryside"
             ):
                 level, cue = levels[doc[k].lower_], True
-        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
+        if level is None and start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
             level, cue = levels[doc[start - 2].lower_], True
+        elif start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
+            cue = True  # "the Awaran district of Balochistan province": the word after wins
         elif start >= 1 and doc[start - 1].lower_ in LOCATIVE:
             cue = True
         elif start >= 2 and doc[start - 1].lower_ in _directions() and doc[start - 2].lower_ in LOCATIVE:
@@ -171,6 +173,10 @@ class PlaceFinder:
             if f in cw:
                 st.countries[cw[f]] += 2
         resolved: list[tuple[Candidate, GazPlace | None, str]] = []
+        from .actors import _title_case
+
+        self.title_case = _title_case(doc.text[: st.body_start])
+        st_body_token = next((t.i for t in doc if t.idx >= st.body_start), 0)
         taken: list[tuple[int, int]] = []
         for (s, e), cand in sorted(spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
             if any(a < e and s < b for a, b in taken):
@@ -186,9 +192,16 @@ class PlaceFinder:
             if any(a <= s and e <= b and (b - a) > (e - s) for a, b in org_like) and f not in cw:
                 continue  # 'Homs' inside 'Homs Media Center' is part of an organisation's name
             _, _, level, cue = self._text_level(doc, s, e)
+            last = doc[e - 1].lower_
+            if e - s > 1 and level is None and last in _level_words() and doc[e - 1].text[:1].isupper():
+                level, cue = _level_words()[last], True
+            if f in cw:
+                level = None  # "central Mali town": a country stays a country
             cand.level, cand.cue = level, cue or cand.cue
             if doc[s].is_sent_start and not cue and not cand.ner and e - s == 1:
                 continue  # a capitalised sentence-initial word is no evidence of a name
+            if s < st_body_token and self.title_case and not self.gaz.is_known_name(text):
+                continue  # in a Title Case Headline every word is capitalised
             if not self.gaz.is_known_name(text) and not (cand.ner in ("GPE", "LOC", "FAC") or level):
                 continue
             resolved.append((cand, None, text))
@@ -207,12 +220,14 @@ class PlaceFinder:
                     continue
                 if cand.ner is None and not cand.level:
                     continue
+                if cand.level in ("Facility", "Road") and cand.end < len(doc) and doc[cand.end].lower_ in _level_words():
+                    text = doc[cand.start : cand.end + 1].text  # "Al-Watiya airbase" is the name
                 rec = self._unresolved(text, cand, st.main_country)
             else:
                 if p.cc not in ctx[:3] and not cand.cue and cand.ner not in ("GPE", "LOC") and p.cls != "Country":
                     continue  # a namesake far from the story, and nothing in the text says it is a place
                 rec = self._record(p, text)
-            self._add(st, rec, cand, text)
+            self._add(st, rec, cand, text, doc)
         self._attach_unresolved(doc, st)
         return doc
 
@@ -251,7 +266,9 @@ class PlaceFinder:
                     st.places.setdefault(crec.key, crec)
                     rec.parent = crec.key
 
-    def _add(self, st, rec: PlaceRecord, cand: Candidate, text: str) -> None:
+    def _add(self, st, rec: PlaceRecord, cand: Candidate, text: str, doc: Doc | None = None) -> None:
+        if doc is not None and cand.end < len(doc) and doc[cand.end].lower_ in _level_words() and cand.level:
+            rec.aliases.add(f"{text} {doc[cand.end].text}")  # "Nerkh district", "West region"
         existing = st.places.get(rec.key)
         if existing:
             existing.aliases.add(text)
