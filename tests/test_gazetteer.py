@@ -254,3 +254,31 @@ def test_load_time():
     g.candidates("Homs")
     elapsed = time.perf_counter() - t
     assert elapsed < 3.0, elapsed  # about 0.03 s on the reference machine
+
+
+def test_threads_share_one_index(gaz):
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["Talbisseh", "Homs province", "Mogadishu", "Malakal", "Sunday", "Ganja"] * 20
+    with ThreadPoolExecutor(max_workers=4) as ex:
+        got = list(ex.map(lambda n: resolve_place(n, gaz=gaz), names))
+    assert got[0].key == "geonames:163779" and got[4] is None
+    assert got == [resolve_place(n, gaz=gaz) for n in names]
+
+
+def _resolve_key(name: str) -> str | None:
+    p = resolve_place(name)
+    return p.key if p else None
+
+
+def test_forked_workers_reopen_the_index():
+    import multiprocessing
+
+    Gazetteer.default().candidates("Homs")  # opened in the parent before the fork
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:
+        pytest.skip("no fork on this platform")
+    with ctx.Pool(2) as pool:
+        assert pool.map(_resolve_key, ["Talbisseh", "Homs province"]) == [
+            "geonames:163779", "iso:SY-HI"]

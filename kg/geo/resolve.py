@@ -116,7 +116,7 @@ def resolve_place(
     gaz = gaz or Gazetteer.default()
     ctx = [c.upper() for c in countries if c]
     if level is not None:
-        level = level.strip().capitalize()
+        level = level.strip().capitalize().replace("Neighborhood", "Neighbourhood")
         if level in NOT_IN_GAZETTEER:
             return None  # a region, road or facility is no gazetteer place
         if level not in LEVELS:

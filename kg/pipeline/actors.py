@@ -331,7 +331,8 @@ class ActorFinder:
         met = metonyms()
         for t in doc:
             f = fold(t.text)
-            if f in met and t.text[:1].isupper() and st.mention_at(t.i) is None and (
+            dateline = t.is_sent_start and t.text.isupper() and t.i + 1 < len(doc) and doc[t.i + 1].text in (":", "–", "—", "-", ",")
+            if f in met and not dateline and t.text[:1].isupper() and st.mention_at(t.i) is None and (
                 t.i + 1 < len(doc) and doc[t.i + 1].text in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass")
             ):
                 self._country_actor(doc, st, met[f], doc[t.i : t.i + 1])

@@ -131,6 +131,10 @@ class PlaceFinder:
             cue = True  # "the Awaran district of Balochistan province": the word after wins
         elif start >= 1 and doc[start - 1].lower_ in LOCATIVE:
             cue = True
+        elif doc[start].is_sent_start and doc[start:end].text.isupper() and end < len(doc) and doc[end].text in (
+            ":", "–", "—", "-", ",", "(",
+        ):
+            cue = True  # a dateline: "PESHAWAR: ...", "BAKU – ...", "PORT-AU-PRINCE, Haiti (AP) —"
         elif start >= 2 and doc[start - 1].lower_ in _directions() and doc[start - 2].lower_ in LOCATIVE:
             cue = True
         return start, end, level, cue
@@ -187,9 +191,11 @@ class PlaceFinder:
                 continue
             if self._is_actor_name(text):
                 continue
-            if f in metonyms() and (e < len(doc) and doc[e].text in ("'s", "’s") or doc[e - 1].dep_ in ("nsubj", "nsubjpass")):
+            dateline = doc[s].is_sent_start and text.isupper() and e < len(doc) and doc[e].text in (":", "–", "—", "-", ",")
+            if not dateline and f in metonyms() and (e < len(doc) and doc[e].text in ("'s", "’s") or doc[e - 1].dep_ in ("nsubj", "nsubjpass")):
                 continue  # "Moscow's firepower", "Washington said": the government, not the city
-            if any(a <= s and e <= b and (b - a) > (e - s) for a, b in org_like) and f not in cw:
+            hyphenated = e < len(doc) and doc[e].text == "-"  # "Tripoli-based Government ..."
+            if not hyphenated and any(a <= s and e <= b and (b - a) > (e - s) for a, b in org_like) and f not in cw:
                 continue  # 'Homs' inside 'Homs Media Center' is part of an organisation's name
             _, _, level, cue = self._text_level(doc, s, e)
             last = doc[e - 1].lower_
