@@ -106,6 +106,7 @@ class EventRecord:
     fatalities: int | None = None
     reported_by: list[str] = field(default_factory=list)
     trigger_start: int = 0  # char offset of the trigger: the account's identity in its article
+    context_place: str | None = None  # the place named just before, used if the sentence names none
 
 
 @dataclass

@@ -291,6 +291,22 @@ class EventExtractor:
         ranked = sorted(cands, key=lambda m: (-_rank(st, m.key), abs(m.start - t.i)))
         return ranked[0].key
 
+    def _context_place(self, st: DocState, sent: Span) -> str | None:
+        """No place in the sentence: news keeps talking about the place it named last (within
+        the two sentences before), e.g. 'The confrontation in Puerto Leguizamo ... Four fighters
+        were also captured.'"""
+        doc = sent.doc
+        prev = [s for s in doc.sents if s.end <= sent.start][-2:]
+        if not prev:
+            return None
+        lo = prev[0].start
+        for m in reversed(st.mentions):
+            if m.kind == "place" and lo <= m.start < sent.start and m.start >= 0:
+                rec = st.places.get(m.key)
+                if rec and rec.cls not in ("Country",) and doc[m.start].idx >= st.body_start:
+                    return m.key
+        return None
+
     def _place_under(self, st: DocState, tok: Token) -> str | None:
         for x in tok.subtree:
             m = st.mention_at(x.i, "place")
@@ -333,6 +349,9 @@ class EventExtractor:
         for sent in doc.sents:
             self._sentence(st, sent)
         st.events = consolidate(st, st.events)
+        for ev in st.events:
+            # only after merging: restatements without a place must not split from their lead
+            ev.place = ev.place or ev.context_place
         return doc
 
     def _sentence(self, st: DocState, sent: Span) -> None:
@@ -393,6 +412,8 @@ class EventExtractor:
                 reported_by=[r for r in reporters if r not in agents],
                 trigger_start=t.idx,
             )
+            if place is None:
+                ev.context_place = self._context_place(st, sent)
             st.events.append(ev)
 
     def _merge(self, accounts: list[dict]) -> list[dict]:
