@@ -126,6 +126,11 @@ SELECT ?x ?cls ?name WHERE {
   { ?x rdfs:label ?name } UNION { ?x skos:altLabel ?name }
 }"""
 _Q_LOCATED = "SELECT ?x ?y WHERE { ?x ckg:locatedIn+ ?y }"
+_Q_ALL_PLACES = """
+SELECT ?x ?name WHERE {
+  ?x a ?c . ?c rdfs:subClassOf* ckg:Place . FILTER(STRSTARTS(STR(?c), STR(ckg:)))
+  { ?x rdfs:label ?name } UNION { ?x skos:altLabel ?name }
+}"""
 _Q_EVENTS = """
 SELECT ?e ?cls ?place ?date ?fat ?role ?actor WHERE {
   ?e a ?c ; ckg:evidence ?ev . ?c rdfs:subClassOf* ckg:Event . FILTER(?c != ckg:Event && STRSTARTS(STR(?c), STR(ckg:)))
@@ -166,6 +171,9 @@ def system_view(store) -> dict[str, Any]:
         if v(cls) not in ("Place",):
             it.cls = v(cls)
         it.names.add(v(name))
+    all_places: dict[str, set[str]] = defaultdict(set)
+    for x, name in rows(_Q_ALL_PLACES):
+        all_places[v(x)].add(norm_name(v(name)))
     located: dict[str, set[str]] = defaultdict(set)
     for x, y in rows(_Q_LOCATED):
         located[v(x)].add(v(y))
@@ -180,7 +188,7 @@ def system_view(store) -> dict[str, Any]:
     control = {(v(s), v(o)) for s, o in rows(_Q_PAIRS.replace("PRED", "controls"))}
     support = {(v(s), v(o)) for s, o in rows(_Q_PAIRS.replace("PRED", "supports"))}
     sources = {v(r[0]) for r in rows(_Q_SOURCES)}
-    return {"actors": actors, "places": places, "located": located, "events": events,
+    return {"actors": actors, "places": places, "all_places": all_places, "located": located, "events": events,
             "control": control, "support": support, "sources": sources}
 
 
@@ -251,12 +259,18 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     gname_to_place = {g["name"]: gi for gi, g in enumerate(g_places)}
     for gi, node in p_map.items():
         parent = g_places[gi].get("in")
-        if not parent or parent not in gname_to_place or gname_to_place[parent] not in p_map:
-            if parent:
-                hier.n += 1  # the enclosing place was not found: the hierarchy cannot be right
+        if not parent:
             continue
         hier.n += 1
-        hier.ok += p_map[gname_to_place[parent]] in view["located"].get(node, set())
+        if parent in gname_to_place and gname_to_place[parent] in p_map:
+            hier.ok += p_map[gname_to_place[parent]] in view["located"].get(node, set())
+        else:
+            # the enclosing place need not be named in the text: any ancestor node that bears one
+            # of its names counts (the gazetteer adds provinces and countries up the chain)
+            names = _gold_names(g_places[gname_to_place[parent]]) if parent in gname_to_place else {norm_name(parent)}
+            names = {_strip_level(n) for n in names}
+            hier.ok += any({_strip_level(x) for x in view["all_places"].get(a, set())} & names
+                           for a in view["located"].get(node, set()))
     res["hierarchy"] = hier
     # events
     actor_node = {g["name"]: a_map.get(i) for i, g in enumerate(g_actors)}
@@ -342,6 +356,12 @@ def cross_article_identity(per_article: dict[str, dict[str, Any]]) -> dict[str, 
         "iris_per_entity": sum(len(g["iris"]) for g in shared) / len(shared) if shared else None,
         "split": {f'{g["kind"]} {g["label"]}': sorted(g["iris"]) for g in shared if len(g["iris"]) > 1},
     }
+
+
+def _strip_level(name: str) -> str:
+    """'aleppo province', 'province of aleppo', 'northwest region' -> the bare name."""
+    t = re.sub(r"^(province|governorate|region|state|district|city|county) of ", "", name)
+    return re.sub(r" (province|governorate|region|state|district|city|county|oblast)$", "", t)
 
 
 def _same_country(a: str, b: str) -> bool:

@@ -102,6 +102,15 @@ class PlaceFinder:
         lex = actor_lexicon()
         self.actor_names = {fold(n) for a in lex for n in [a.name, *a.aliases, *a.acronyms]}
 
+    def _resolve(self, text: str, ctx: list[str], level: str | None) -> GazPlace | None:
+        """'X region' and 'X countryside' are first-level divisions when the gazetteer has one
+        called X (Cameroon's West region, Kharkiv region), else whatever X is."""
+        if level == "Region":
+            p = resolve_place(text, countries=ctx, level="Province", gaz=self.gaz)
+            if p is not None and p.cls == "Province":
+                return p
+        return resolve_place(text, countries=ctx, level=_gaz_level(level), gaz=self.gaz)
+
     # -- candidates -----------------------------------------------------------------------------
     def _text_level(self, doc: Doc, start: int, end: int) -> tuple[int, int, str | None, bool]:
         """Widen a name with the level words around it: 'Homs province', 'the village of X'."""
@@ -112,8 +121,8 @@ class PlaceFinder:
             two = f"{nxt} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
             if two in levels and not two.endswith(" of"):
                 level, cue = levels[two], True
-            elif nxt in levels and not (end + 1 < len(doc) and doc[end + 1].lower_ == "of"):
-                level, cue = levels[nxt], True
+            elif nxt in levels:
+                level, cue = levels[nxt], True  # "Homs province", "the Shaar neighbourhood of Aleppo"
         if level is None:
             # "between Hama, Idlib and Latakia provinces": the plural level word covers each name
             k = end
@@ -215,12 +224,15 @@ class PlaceFinder:
         # first pass: unambiguous or strongly cued places add to the country context
         ctx = [c for c, _ in st.countries.most_common()]
         for cand, _, text in resolved:
-            p = resolve_place(text, countries=ctx, level=_gaz_level(cand.level), gaz=self.gaz)
+            p = self._resolve(text, ctx, cand.level)
             if p is not None and p.cls != "Country" and (cand.ner in ("GPE", "LOC") or cand.cue):
                 st.countries[p.cc] += 1
         ctx = [c for c, _ in st.countries.most_common()]
         for cand, _, text in resolved:
-            p = resolve_place(text, countries=ctx, level=_gaz_level(cand.level), gaz=self.gaz)
+            p = self._resolve(text, ctx, cand.level)
+            if (p is not None and p.cls not in ("Country", "Province") and ctx and p.cc not in ctx[:3]
+                    and not (p.feature == "PPLC" or (p.population or 0) > 500_000)):
+                p = None  # a namesake abroad is likelier an unlisted place of the story's country
             if p is None:
                 if not (cand.cue or cand.level) or (cand.ner not in ("GPE", "LOC", "FAC", None) and not cand.level):
                     continue
@@ -245,19 +257,29 @@ class PlaceFinder:
             if rec is None or rec.resolved or rec.parent:
                 continue
             sent = doc[m.start].sent
+            sents = list(doc.sents)
+            k = next(i for i, x in enumerate(sents) if x.start == sent.start)
+            lo, hi = sents[max(0, k - 2)].start, sents[min(len(sents) - 1, k + 1)].end
             best = None
+            small = rec.cls in ("Facility", "Neighbourhood", "Road")
             for other in st.mentions:
                 o = st.places.get(other.key) if other.kind == "place" else None
-                if o is None or not o.resolved or other.start < sent.start or other.end > sent.end:
+                if o is None or not o.resolved or other.start < lo or other.end > hi:
                     continue
                 gp = self.gaz.get(_gaz_key(o.key))
                 if gp is None:
                     continue
-                prov = gp if gp.cls == "Province" else next((x for x in self.gaz.chain(gp) if x.cls == "Province"), None)
-                if prov is not None and (rec.country in (None, prov.cc)):
-                    d = abs(other.start - m.start)
+                if small and gp.cls in ("City", "Town"):
+                    parent = gp  # a hotel, market or neighbourhood lies in the town named with it
+                else:
+                    parent = gp if gp.cls == "Province" else next((x for x in self.gaz.chain(gp) if x.cls == "Province"), None)
+                if parent is not None and (rec.country in (None, parent.cc)):
+                    # a province named in the sentence beats the province of a nearby town
+                    same = sent.start <= other.start < sent.end
+                    d = (abs(other.start - m.start) + (0 if same else 5000)
+                         - (1000 if gp.cls == "Province" else 0) - (2000 if parent is gp and small else 0))
                     if best is None or d < best[0]:
-                        best = (d, prov)
+                        best = (d, parent)
             if best is not None:
                 prec = self._record(best[1], best[1].name)
                 prec.mentioned = False
