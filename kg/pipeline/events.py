@@ -37,6 +37,7 @@ PLACE_PREPS = {"in", "at", "near", "on", "around", "outside", "across", "inside"
                "within", "north", "south", "east", "west", "to", "toward", "towards", "from"}
 SKIP_HEADS = {"area", "zone", "scene", "site", "front", "line", "lines", "video", "footage", "image", "photo"}
 DENY = {"deny", "reject", "dismiss", "refute"}
+INJURY = {"injured", "injuring", "wounded", "wounding", "hurt", "injuries", "wounds", "missing", "abducted", "kidnapped", "arrested", "captured"}
 SUPPORT_VERBS = {"back", "support", "cover", "aid", "assist", "help"}
 REALISING = {"begin", "start", "continue", "resume", "go", "manage", "be", "have", "keep", "come", "use", "help"}
 
@@ -322,7 +323,9 @@ class EventExtractor:
 
     def _fatalities(self, sent: Span, t: Token) -> int | None:
         """The largest death count stated in the sentence ('killing at least 10 people, six of them
-        rebels' -> 10)."""
+        rebels' -> 10). A number counts when a death word follows it before any injury word or
+        other number ('85 civilians were killed and 110 injured' -> 85), or when it directly
+        follows 'killing'/'killed'/'toll'."""
         doc = sent.doc
         best = None
         toks = list(sent)
@@ -332,14 +335,38 @@ class EventExtractor:
             if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
                 continue
             nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
-            if nxt in NOT_COUNT_NEXT:
+            if nxt in NOT_COUNT_NEXT or (k + 1 < len(toks) and toks[k + 1].like_num):
                 continue
-            window_after = {x.lower_ for x in toks[k + 1 : k + 8]} | {x.lemma_.lower() for x in toks[k + 1 : k + 8]}
-            window_before = {x.lower_ for x in toks[max(0, k - 4) : k]}
-            if window_after & self.death or window_before & {"killing", "killed", "kill", "kills", "toll", "dead"}:
-                # stop at a clause boundary for the 'after' window: "...10 people, six of them"
+            counted, extra, seen_partner = False, 0, False
+            for j in range(k + 1, min(len(toks), k + 11)):
+                x = toks[j]
+                w = x.lower_
+                if w in INJURY or x.text == ";":
+                    break
+                if x.like_num or w in NUMBER_WORDS:
+                    prev = toks[j - 1].lower_
+                    if prev in ("including", "among", "of"):
+                        continue  # "15 people, including two lawmakers, were killed": a subset
+                    if prev in ("and", ","):
+                        v = parse_count(x.text)
+                        if v is not None:
+                            extra += v  # "two lawmakers and 13 other people were killed": a sum
+                            seen_partner = True
+                            continue
+                    break
+                if w in self.death or x.lemma_.lower() in self.death:
+                    counted = True
+                    break
+            if not counted:
+                before = [x.lower_ for x in toks[max(0, k - 3) : k]]
+                nxt2 = [x.lower_ for x in toks[k + 1 : k + 3]]
+                injured_next = bool(nxt2) and (nxt2[0] in INJURY or (len(nxt2) > 1 and nxt2[1] in INJURY and not toks[k + 1].like_num))
+                counted = bool(set(before) & {"killing", "killed", "kill", "kills", "toll"}) and not injured_next
+                extra = 0
+            if counted:
                 n = parse_count(_number_phrase(doc, tok))
                 if n is not None and n < 100000:
+                    n += extra if seen_partner else 0
                     best = n if best is None else max(best, n)
         return best
 
