@@ -59,9 +59,13 @@ def cli() -> None:
 @click.option("--replace", is_flag=True, help="Re-extract articles already in the store (replaces their graphs).")
 @click.option("--batch-size", default=16, show_default=True, help="Articles per spaCy batch.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Extraction processes (each loads the spaCy pipeline).")
+@click.option("--progress/--no-progress", default=None,
+              help="A progress line with articles/s (default: when stderr is a terminal).")
 @store_option
 @endpoint_option
-def ingest(paths, published, outlet, url, replace, batch_size, quiet, store_path, endpoint) -> None:
+def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, progress, store_path, endpoint) -> None:
     """Read articles (.txt, .html, .jsonl, folders, - for stdin) into the graph, one named graph each."""
     from .ingest import ingest_paths
     from .readers import InputError, parse_date
@@ -73,23 +77,32 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, store_path
         _fail(str(e))
     if (published or outlet or url) and (len(paths) > 1 or Path(paths[0]).is_dir()):
         raise UsageProblem("--published, --outlet and --url apply to a single plain file")
+    from contextlib import nullcontext
+
+    from .parallel import WorkerError
+    from .progress import IngestProgress, want_progress
+
     store = _open(store_path, endpoint, read_only=False)
     t0 = time.perf_counter()
+    bar = IngestProgress() if want_progress(progress) and not quiet else None
+    echo = bar.echo if bar else (lambda m: click.echo(m, err=True))
 
     def on_error(msg: str) -> None:
-        click.echo(f"kg: skipped: {msg}", err=True)
+        echo(f"kg: skipped: {msg}")
 
     def on_article(article, what: str) -> None:
-        if not quiet:
+        if not quiet and bar is None:  # the progress line replaces per-article lines
             title = (article.title or article.source)[:70]
             click.echo(f"{what:>8}  {title}", err=True)
 
     try:
-        report = ingest_paths(
-            list(paths), store, outlet=outlet, url=url, published=pub, replace=replace,
-            on_error=on_error, on_article=on_article, batch_size=batch_size,
-        )
-    except StoreError as e:
+        with bar or nullcontext():
+            report = ingest_paths(
+                list(paths), store, outlet=outlet, url=url, published=pub, replace=replace,
+                on_error=on_error, on_article=on_article, on_progress=bar.update if bar else None,
+                batch_size=batch_size, workers=workers,
+            )
+    except (StoreError, WorkerError) as e:
         _fail(str(e))
     except KeyboardInterrupt:
         click.echo("kg: interrupted; the article in flight was not written", err=True)
@@ -276,14 +289,17 @@ def ontology_check(no_data, store_path, endpoint) -> None:
 @click.argument("gold_dir", type=click.Path(file_okay=False))
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the scores as JSON here.")
 @click.option("--per-article/--total-only", default=True, help="Show a row per article.")
-def evaluate(gold_dir, json_out, per_article) -> None:
+@click.option("--explain", is_flag=True, help="List every disagreement with the gold, article by article.")
+def evaluate(gold_dir, json_out, per_article, explain) -> None:
     """Score extraction against gold annotations (NAME.txt + NAME.gold.json) in GOLD_DIR."""
-    from .evaluate import EvaluationError, evaluate_dir, render_report
+    from .evaluate import EvaluationError, evaluate_dir, render_explanations, render_report
 
     try:
         report = evaluate_dir(Path(gold_dir))
     except EvaluationError as e:
         _fail(str(e))
+    if explain:
+        click.echo(render_explanations(report))
     click.echo(render_report(report, per_article=per_article))
     if json_out:
         import json

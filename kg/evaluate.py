@@ -234,6 +234,15 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     a_map, a_touch = _match(g_actors, view["actors"], _actor_type)
     p_map, p_touch = _match(g_places, view["places"])
     res["actors"] = Counts(len(a_map), len(view["actors"]), len(g_actors))
+    notes = res.setdefault("notes", [])
+    notes += [f'missed actor: {g["name"]} ({g.get("type")})' for i, g in enumerate(g_actors) if i not in a_map]
+    notes += [f"extra actor: {sorted(view['actors'][n].names)[0]} ({view['actors'][n].cls})"
+              for n in view["actors"] if n not in a_map.values()]
+    notes += [f'actor type: {g_actors[i]["name"]} is {view["actors"][n].cls}, gold {g_actors[i].get("type")}'
+              for i, n in a_map.items() if _actor_type(view["actors"][n].cls) != g_actors[i].get("type")]
+    notes += [f'missed place: {g["name"]} ({g.get("type")})' for i, g in enumerate(g_places) if i not in p_map]
+    notes += [f"extra place: {sorted(view['places'][n].names)[0]} ({view['places'][n].cls})"
+              for n in view["places"] if n not in p_map.values()]
     res["places"] = Counts(len(p_map), len(view["places"]), len(g_places))
     # countries of actors
     c = Counts()
@@ -276,6 +285,7 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     actor_node = {g["name"]: a_map.get(i) for i, g in enumerate(g_actors)}
     place_node = {g["name"]: p_map.get(i) for i, g in enumerate(g_places)}
     sys_events = view["events"]
+    notes: list[str] = res.setdefault("notes", [])
     lenient, strict = Counts(0, len(sys_events), 0), Counts(0, len(sys_events), 0)
     fat, dates = Acc(), Acc()
     used_l: set[str] = set()
@@ -298,6 +308,7 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
             strict_agent = agent_ok or (not ge.get("agents") and not se["agent"])
             if eid not in used_s and strict_place and strict_agent and best_s is None:
                 best_s = eid
+        desc = f'{ge["type"]} at {ge.get("place")} by {", ".join(ge.get("agents") or []) or "-"}'
         if best_l:
             used_l.add(best_l)
             lenient.tp += 1
@@ -305,12 +316,22 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
             if ge.get("fatalities") is not None:
                 fat.n += 1
                 fat.ok += se["fatalities"] == ge["fatalities"]
+                if se["fatalities"] != ge["fatalities"]:
+                    notes.append(f'fatalities of {desc}: {se["fatalities"]} for {ge["fatalities"]}')
             if ge.get("date"):
                 dates.n += 1
                 dates.ok += se["date"] == ge["date"]
+                if se["date"] != ge["date"]:
+                    notes.append(f'date of {desc}: {se["date"]} for {ge["date"]}')
+        else:
+            notes.append(f"missed event: {desc}")
         if best_s:
             used_s.add(best_s)
             strict.tp += 1
+    for eid, se in sys_events.items():
+        if eid not in used_l:
+            notes.append(f'extra event: {"/".join(sorted(se["cls"]))} at {_short(se["place"])} by '
+                         f'{", ".join(_short(a) for a in sorted(se["agent"])) or "-"}')
     res["events"], res["events_strict"], res["fatalities"], res["dates"] = lenient, strict, fat, dates
     # control, support, sources
     res["control"] = _pairs(
@@ -356,6 +377,10 @@ def cross_article_identity(per_article: dict[str, dict[str, Any]]) -> dict[str, 
         "iris_per_entity": sum(len(g["iris"]) for g in shared) / len(shared) if shared else None,
         "split": {f'{g["kind"]} {g["label"]}': sorted(g["iris"]) for g in shared if len(g["iris"]) > 1},
     }
+
+
+def _short(iri: str | None) -> str:
+    return "-" if iri is None else iri.rsplit("/id/", 1)[-1]
 
 
 def _strip_level(name: str) -> str:
@@ -465,6 +490,8 @@ def _summarise(per_article: dict[str, dict[str, Any]]) -> dict[str, Any]:
         for k in ACCURACIES:
             out[k] = {"accuracy": res[k].value, "ok": res[k].ok, "n": res[k].n}
         out["nodes_per_entity"] = sum(split) / len(split) if split else None
+        if "notes" in res:
+            out["notes"] = res["notes"]
         out["split_entities"] = sum(1 for s in split if s > 1)
         return out
 
@@ -473,6 +500,16 @@ def _summarise(per_article: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "total": flat(total, splits),
         "cross_article": cross_article_identity(per_article),
     }
+
+
+def render_explanations(report: dict[str, Any]) -> str:
+    """Every disagreement with the gold, article by article: what to look at first."""
+    out = []
+    for name, r in report["articles"].items():
+        if r.get("notes"):
+            out.append(f"== {name}")
+            out += [f"   {n}" for n in r["notes"]]
+    return "\n".join(out)
 
 
 def render_report(report: dict[str, Any], *, per_article: bool = True) -> str:

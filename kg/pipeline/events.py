@@ -481,7 +481,9 @@ def _within(st: DocState, a: str | None, b: str | None) -> bool:
 
 
 def _compatible(st: DocState, x: EventRecord, y: EventRecord) -> bool:
-    if x.cls != y.cls:
+    if x.cls != y.cls and "Killing" not in (x.cls, y.cls):
+        return False  # a killing is how another event ended ("85 civilians killed in El Fasher")
+    if x.cls != y.cls and not (x.place and y.place):
         return False
     if x.place and y.place and not (_within(st, x.place, y.place) or _within(st, y.place, x.place)):
         return False
@@ -509,6 +511,8 @@ def consolidate(st: DocState, events: list[EventRecord]) -> list[EventRecord]:
         if target is None:
             out.append(ev)
             continue
+        if target.cls == "Killing" and ev.cls != "Killing":
+            target.cls, target.trigger, target.trigger_start = ev.cls, ev.trigger, ev.trigger_start
         target.agents += [a for a in ev.agents if a not in target.agents]
         target.targets += [a for a in ev.targets if a not in target.targets]
         target.supporters += [a for a in ev.supporters if a not in target.supporters]

@@ -36,6 +36,8 @@ NOT_PLACES = {
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "god", "allah",
     "islam", "muslim", "christian", "mr", "mrs", "ms", "dr", "un", "eu", "us", "uk",
 }
+TITLES = {"mr", "mrs", "dr", "gen", "general", "president", "minister", "governor", "mayor", "colonel", "major",
+          "captain", "sheikh", "commander", "spokesman", "chief", "prime", "pm", "sepoy", "naik", "subedar"}
 CONNECTORS = {"al", "el", "ad", "ar", "as", "at", "an", "ash", "ez", "es", "de", "du", "la", "le", "of", "-", "bin", "ibn", "abu", "bani", "beni", "wadi", "jabal", "jebel", "tal", "tell", "sidi", "san", "santa"}
 
 
@@ -160,12 +162,18 @@ class PlaceFinder:
         for e in doc.ents:
             if e.label_ in ("ORG",) and keyword_class(e.text) and len(e) > 1:
                 org_like.append((e.start, e.end))
-        pools = [(e.start, e.end) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP")]
-        pools += _cap_runs(doc)
-        for s0, e0 in pools:
+        pools = [(e.start, e.end, True) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP")]
+        pools += [(a, b, False) for a, b in _cap_runs(doc)]
+        ignorable = {"the"} | _directions() | set(_level_words()) | CONNECTORS | TITLES
+        for s0, e0, from_ner in pools:
+            whole_known = self.gaz.is_known_name(doc[s0:e0].text)
             for s, e in _sub_spans(s0, e0):
                 if (s, e) in spans:
                     continue
+                if not whole_known and (s, e) != (s0, e0) and any(
+                    doc[k].lower_ not in ignorable for k in (*range(s0, s), *range(e, e0))
+                ):
+                    continue  # 'Malla' in 'Teir Malla' is not the town of Malah, 'Central' in 'Central Equatorial' no Davao
                 span = doc[s:e]
                 if not self.gaz.is_known_name(span.text):
                     # "northern Hama", "the Sahel" -> the name; but "Central African Republic" stays whole
@@ -231,7 +239,7 @@ class PlaceFinder:
         for cand, _, text in resolved:
             p = self._resolve(text, ctx, cand.level)
             if (p is not None and p.cls not in ("Country", "Province") and ctx and p.cc not in ctx[:3]
-                    and not (p.feature == "PPLC" or (p.population or 0) > 500_000)):
+                    and p.feature != "PPLC"):
                 p = None  # a namesake abroad is likelier an unlisted place of the story's country
             if p is None:
                 if not (cand.cue or cand.level) or (cand.ner not in ("GPE", "LOC", "FAC", None) and not cand.level):
