@@ -34,6 +34,11 @@ from .lexicon import (
 from .state import DocState, Mention, state
 
 NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
+STATE_UNIT = re.compile(
+    r"\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"eighteenth|infantry|mechani[sz]ed|armou?red|ranger|airborne|marine|special operations|task force)\b",
+    re.IGNORECASE,
+)
 AMBIGUOUS_ROLES = {"militants", "fighters", "gunmen", "attackers", "assailants", "insurgents", "terrorists"}
 NOT_ACTORS = {"youtube", "facebook", "twitter", "x", "telegram", "whatsapp", "instagram", "tiktok", "god", "allah"}
 
@@ -276,6 +281,15 @@ class ActorFinder:
             return
         if label == "NORP":
             return
+        last = {a.label.split()[-1]: a for a in st.actors.values() if a.cls == "Person"}
+        if len(span) == 1 and text in last:
+            a = last[text]  # "Aguer" after "Philip Aguer": the same person
+            self._add(st, a.key, a.label, "Person", a.country, span.start, span.end, text)
+            return
+        if self._junk(doc, span, text, label):
+            return
+        if label != "PERSON" and not keyword_class(text) and self._person_context(doc, span):
+            label = "PERSON"
         if label == "PERSON":
             if len(span) < 2 and not (span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles):
                 return
@@ -284,6 +298,8 @@ class ActorFinder:
             self._add(st, f"actor/person/{slug(text)}", text, "Person", st.main_country, span.start, span.end, text)
             return
         cls = keyword_class(text) or "Organisation"
+        if STATE_UNIT.search(text):
+            cls = "Army" if cls in ("Militia", "StateForce", "Organisation") else cls  # "134th Infantry Battalion"
         cc = None
         c, _ = self._country_of(doc, span.start + 1) if len(span) > 1 else (None, 0)
         if c:
@@ -298,6 +314,36 @@ class ActorFinder:
         else:
             key, label_ = f"actor/name/{slug(text)}", text
         self._add(st, key, label_, cls, cc, span.start, span.end, text)
+
+    def _junk(self, doc: Doc, span: Span, text: str, label: str) -> bool:
+        """Named-entity spans that are no actor: weapons, diseases, codes, a capitalised first word,
+        acronyms the text never spells out, and names that stand where a place would."""
+        low = text.lower()
+        if re.search(r"\b(missile|rocket|drone|scud|grad|katyusha|howitzer|covid|virus|tank)s?\b", low):
+            return True
+        if any(c.isdigit() for c in text) and not STATE_UNIT.search(text):
+            return True
+        if len(span) == 1 and span[0].is_sent_start and not text.isupper() and label != "PERSON":
+            return True
+        if len(span) == 1 and (text.isupper() or text[:-1].isupper()) and len(text) <= 5:
+            m = re.search(rf"((?:\S+\s+){{1,6}})\({re.escape(text)}\)", doc.text)
+            if m is None or sum(w[:1].isupper() for w in m.group(1).split()) < 2:
+                return True  # an acronym the text never expands into a name (IBO, KVs): no actor
+        prev = doc[span.start - 1].lower_ if span.start > 0 else ""
+        if prev in ("in", "at", "near", "outside", "around") and not keyword_class(text) and not (
+            span.end < len(doc) and doc[span.end].text in ("'s", "’s")
+        ):
+            return True  # "in Thana", "at Sitio Bud Kaha": a place the gazetteer does not know
+        return False
+
+    def _person_context(self, doc: Doc, span: Span) -> bool:
+        """'Godfrey Otunge, the commander of ...', 'spokesman Tareq Arian': a person, whatever NER said."""
+        if len(span) < 2 or not all(t.text[:1].isupper() and t.is_alpha for t in span):
+            return False
+        if span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles:
+            return True
+        nxt = [t.lower_ for t in doc[span.end : span.end + 4]]
+        return len(nxt) >= 3 and nxt[0] == "," and nxt[1] in ("the", "a", "an") and any(w in self.titles for w in nxt[2:])
 
     def _country_actor(self, doc: Doc, st: DocState, cc: str, span: Span) -> None:
         from ..geo.gazetteer import Gazetteer

@@ -242,7 +242,9 @@ class PlaceFinder:
                     and p.feature != "PPLC"):
                 p = None  # a namesake abroad is likelier an unlisted place of the story's country
             if p is None:
-                if not (cand.cue or cand.level) or (cand.ner not in ("GPE", "LOC", "FAC", None) and not cand.level):
+                located = cand.start > 0 and doc[cand.start - 1].lower_ in ("in", "at", "near", "outside", "around") \
+                    and not keyword_class(text) and fold(text) not in self.actor_names
+                if not (cand.cue or cand.level) or (cand.ner not in ("GPE", "LOC", "FAC", None) and not cand.level and not located):
                     continue
                 if cand.ner is None and not cand.level:
                     continue
