@@ -23,6 +23,7 @@ HEADS = {
     "ministry": {"Government"}, "administration": {"Government"},
     "agency": {"MediaOutlet"}, "broadcaster": {"MediaOutlet"}, "channel": {"MediaOutlet"},
     "newspaper": {"MediaOutlet"}, "mission": {"Organisation"},
+    "coalition": {"StateForce", "Army", "AirForce"}, "alliance": {"StateForce", "RebelGroup", "Militia"},
 }
 DETERMINERS = {"the", "a", "an", "this", "that"}
 
@@ -42,8 +43,14 @@ class Coref:
                 start = j
                 j -= 1
             if doc[start].lower_ not in DETERMINERS and not (doc[start].lower_ in ("its", "their")):
-                continue
-            target = self._antecedent(st, HEADS[t.lower_], t.i)
+                # a bare head word ("coalition airstrikes") only for the one actor named with it
+                named = [k for k, a in st.actors.items() if t.lower_ in a.label.lower().split()]
+                if len(named) != 1:
+                    continue
+                target = named[0]
+                start = t.i
+            else:
+                target = self._antecedent(st, HEADS[t.lower_], t.i)
             if target is None:
                 continue
             rec = st.actors[target]

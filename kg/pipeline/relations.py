@@ -225,6 +225,15 @@ class Relations:
     # "A backed by B", "B backs A", "B, which backs A", "with the support of B", "with Russian air support"
     def _supported(self, doc: Doc, st: DocState, sent: Span) -> None:
         for t in sent:
+            if t.lemma_ in ("fight", "battle") and t.pos_ == "VERB" and not _negated(t):
+                # "Ugandan troops are fighting for Kiir": fighting on someone's side is support
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ == "for":
+                        backed = [a for g in c.children for a in actor_in(st, g)]
+                        subj = [a for x in t.children if x.dep_ == "nsubj" for a in actor_in(st, x)]
+                        for s_ in subj[:2]:
+                            for o in backed[:1]:
+                                self._add(st, "supports", s_, o, sent)
             if t.lemma_ in SUPPORT_LEMMAS and t.pos_ == "VERB" and t.tag_ != "VBN" and not _negated(t):
                 objs = [a for c in t.children if c.dep_ == "dobj" for a in actor_in(st, c)]
                 subj = [a for c in t.children if c.dep_ == "nsubj" for a in actor_in(st, c)]
