@@ -26,11 +26,17 @@ HEADS = {
     "coalition": {"StateForce", "Army", "AirForce"}, "alliance": {"StateForce", "RebelGroup", "Militia"},
 }
 DETERMINERS = {"the", "a", "an", "this", "that"}
+PLACE_HEADS = {
+    "town": {"Town", "City", "Village"}, "city": {"City", "Town"}, "village": {"Village", "Town"},
+    "district": {"District"}, "province": {"Province"}, "region": {"Province", "Region"},
+    "base": {"Facility"}, "airbase": {"Facility"}, "hotel": {"Facility"}, "camp": {"Facility"},
+}
 
 
 class Coref:
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
+        self._places(doc, st)
         for t in doc:
             if t.lower_ not in HEADS or t.tag_ not in ("NN", "NNP"):
                 continue
@@ -58,6 +64,21 @@ class Coref:
             rec.aliases.add(text)
             st.add_mention(Mention(start, t.i + 1, target, "actor", text, generic=True))
         return doc
+
+    @staticmethod
+    def _places(doc: Doc, st: DocState) -> None:
+        """'the town', 'the city', 'the village' -> the last place of a fitting class named before."""
+        for t in doc:
+            want = PLACE_HEADS.get(t.lower_)
+            if want is None or st.mention_at(t.i) is not None:
+                continue
+            if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
+                continue
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children):
+                continue  # "the town of X" names X itself
+            prev = [m for m in st.mentions if m.kind == "place" and m.end <= t.i and st.places[m.key].cls in want]
+            if prev:
+                st.coref_places[t.i] = prev[-1].key
 
     @staticmethod
     def _antecedent(st: DocState, classes: set[str], i: int) -> str | None:

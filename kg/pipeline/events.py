@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from ..records import EventRecord
 from .actors import generic_key, generic_label
 from .lexicon import event_lexicon, fold, nationality_words
-from .relations import actor_in, evidence_of, place_in
+from .relations import actor_in, evidence_of, place_in, subject_actors
 from .state import DocState, state
 
 NUMBER_WORDS = {
@@ -184,13 +184,7 @@ class EventExtractor:
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
             if passive:
                 return [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
-            subj = [c for c in t.children if c.dep_ == "nsubj"]
-            if not subj and t.dep_ in ("xcomp", "conj", "advcl", "acl") and t.head.pos_ in ("VERB", "AUX"):
-                subj = [c for c in t.head.children if c.dep_ in ("nsubj",)]
-            agents = [a for s in subj for a in actor_in(st, s)]
-            if not agents and subj and subj[0].lower_ in ("they", "it", "he", "she", "we"):
-                agents = self._pronoun(st, subj[0])
-            return agents
+            return subject_actors(st, t)
         # nominal trigger
         agents: list[str] = []
         for c in t.children:
@@ -243,16 +237,6 @@ class EventExtractor:
         st.actors[key].aliases.add(tok.text)
         return key
 
-    def _pronoun(self, st: DocState, pron: Token) -> list[str]:
-        before = [m for m in st.mentions if m.kind == "actor" and m.end <= pron.i]
-        for m in reversed(before[-6:]):
-            cls = st.actors[m.key].cls
-            if pron.lower_ == "it" and cls in ("MediaOutlet", "Monitor", "Government", "Organisation"):
-                continue
-            if cls not in ("Civilians", "Person", "MediaOutlet", "Monitor"):
-                return [m.key]
-        return []
-
     def _targets(self, st: DocState, t: Token, cls: str) -> list[str]:
         out: list[str] = []
         for c in t.children:
@@ -280,6 +264,8 @@ class EventExtractor:
                     key = self._place_under(st, c)
                     if key:
                         return key
+                if c.dep_ in ("dobj", "nsubjpass") and h.pos_ == "VERB" and c.i in st.coref_places:
+                    return st.coref_places[c.i]
                 if c.dep_ in ("dobj", "nsubjpass") and h.pos_ == "VERB":
                     m = st.mention_at(c.i, "place") or next(
                         (st.mention_at(x.i, "place") for x in c.subtree if st.mention_at(x.i, "place")), None)

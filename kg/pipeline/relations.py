@@ -27,10 +27,29 @@ SUPPORT_LEMMAS = {"back", "support", "arm", "fund", "sponsor", "finance", "equip
 
 
 def _negated(t: Token) -> bool:
-    """'not controlled', 'never backed', also through the auxiliary of a passive."""
-    return any(c.dep_ == "neg" for c in t.children) or any(
-        c.dep_ == "neg" for h in (t.head,) if t.dep_ in ("xcomp", "acomp") for c in h.children
-    )
+    """'not controlled', 'are still not controlled', 'never backed', also through an auxiliary."""
+    if any(c.dep_ == "neg" or c.lower_ in ("not", "never", "n't") for c in t.children):
+        return True
+    return t.dep_ in ("xcomp", "acomp") and any(c.dep_ == "neg" for c in t.head.children)
+
+
+def _named_place(st: DocState, tok: Token) -> str | None:
+    """The place an object names: itself, 'the town of X', 'X, the state capital' -- not a place
+    merely mentioned inside it ('a number of towns across Hodeidah province')."""
+    m = st.mention_at(tok.i, "place")
+    if m:
+        return m.key
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                m = st.mention_at(g.i, "place")
+                if m:
+                    return m.key
+        if c.dep_ == "appos":
+            m = st.mention_at(c.i, "place")
+            if m:
+                return m.key
+    return st.coref_places.get(tok.i)
 
 
 def evidence_of(sent: Span, conf: float = 0.8) -> Evidence:
@@ -57,6 +76,32 @@ def actor_in(st: DocState, tok: Token, *, subtree: bool = True) -> list[str]:
                 if k not in keys:
                     keys.append(k)
     return keys
+
+
+PRONOUNS = {"it", "they", "he", "she", "we"}
+REPORTING = {"say", "tell", "report", "claim", "announce", "add", "state", "confirm"}
+
+
+def subject_actors(st: DocState, verb: Token) -> list[str]:
+    """Actors doing what a verb says: its subject, the subject of the clause it continues, and
+    for a pronoun ('the army said it had retaken X') the speaker, else the last armed actor named."""
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subj and verb.dep_ in ("xcomp", "conj", "advcl", "acl") and verb.head.pos_ in ("VERB", "AUX"):
+        subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
+    keys = [a for x in subj for a in actor_in(st, x)]
+    if keys or not subj or subj[0].lower_ not in PRONOUNS:
+        return keys
+    pron = subj[0]
+    if verb.dep_ == "ccomp" and verb.head.lemma_ in REPORTING:
+        speaker = [a for c in verb.head.children if c.dep_ == "nsubj" for a in actor_in(st, c)]
+        if speaker and st.actors[speaker[0]].cls not in ("MediaOutlet", "Monitor", "Person"):
+            return speaker[:1]
+    before = [m for m in st.mentions if m.key in st.actors and m.end <= pron.i]
+    for m in reversed(before[-6:]):
+        cls = st.actors[m.key].cls
+        if cls not in ("Civilians", "Person", "MediaOutlet", "Monitor", "Organisation", "Government"):
+            return [m.key]
+    return []
 
 
 def place_in(st: DocState, tok: Token) -> str | None:
@@ -210,15 +255,12 @@ class Relations:
                 objs += [g for p in t.children if p.dep_ == "prep" and p.lower_ in ("of", "over") for g in p.children]
             elif t.lemma_ in CAPTURE_VERBS:
                 objs = [c for c in t.children if c.dep_ == "dobj"]
-            if not objs or any(c.dep_ == "neg" for c in t.children):
+            if not objs or _negated(t):
                 continue
-            subj = [c for c in t.children if c.dep_ == "nsubj"]
-            if not subj and t.dep_ in ("xcomp", "conj", "advcl"):
-                subj = [c for c in t.head.children if c.dep_ == "nsubj"]
-            agents = [a for s in subj for a in actor_in(st, s)]
+            agents = subject_actors(st, t)
             agents += [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
             for o in objs:
-                place = place_in(st, o)
+                place = _named_place(st, o)
                 for a in agents:
                     self._add(st, "controls", a, place, sent)
 

@@ -40,6 +40,7 @@ class DocState:
     events: list[EventRecord] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
     reporters: dict[int, list[str]] = field(default_factory=dict)  # sentence start token -> actor keys
+    coref_places: dict[int, str] = field(default_factory=dict)  # head token of "the town" -> place key
 
     @property
     def main_country(self) -> str | None:
