@@ -344,6 +344,15 @@ class EventExtractor:
                     counted = True
                     break
             if not counted:
+                extra = 0  # partners only count when the death word closes the list
+            if not counted:
+                # "At least 11 members of a group formed by ... were killed": through the parse
+                head = tok.head if tok.dep_ in ("nummod", "quantmod") else tok
+                if head.dep_ in ("nsubjpass", "nsubj", "dobj") and (
+                    head.head.lemma_.lower() in self.death or head.head.lower_ in self.death
+                ) and not any(c.lower_ in INJURY for c in head.head.children if c.dep_ == "conj"):
+                    counted = True
+            if not counted:
                 before = [x.lower_ for x in toks[max(0, k - 3) : k]]
                 nxt2 = [x.lower_ for x in toks[k + 1 : k + 3]]
                 injured_next = bool(nxt2) and (nxt2[0] in INJURY or (len(nxt2) > 1 and nxt2[1] in INJURY and not toks[k + 1].like_num))

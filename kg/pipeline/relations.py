@@ -21,6 +21,8 @@ from .state import DocState, Mention, state
 
 LEVEL_RANK = {"Country": 0, "Province": 1, "Region": 2, "District": 2, "City": 3, "Town": 3, "Village": 4,
               "Neighbourhood": 5, "Road": 4, "Facility": 5}
+LEVEL_WORDS = {"area", "district", "province", "region", "neighbourhood", "neighborhood", "suburb", "outskirts",
+               "village", "town", "city", "county", "municipality", "sector", "valley", "countryside", "state"}
 CAPTURE_VERBS = {"capture", "seize", "retake", "recapture", "regain", "liberate", "overrun", "occupy", "conquer"}
 CONTROL_WORDS = {"held", "controlled", "run", "occupied", "dominated"}
 SUPPORT_LEMMAS = {"back", "support", "arm", "fund", "sponsor", "finance", "equip", "train"}
@@ -338,14 +340,15 @@ class Relations:
             if len(words) > 8 or any(w in ("and", "or", "between", "from", "to", "near", "of") for w in words if w != "of" or "in" not in words):
                 if not (words and words[-1] in ("in", "of") and "and" not in words):
                     continue
+            level_of = len(words) >= 2 and words[-1] == "of" and words[-2] in LEVEL_WORDS and len(words) <= 6
             if words in (
                 [","], [",", "in"], ["in"], ["in", "the"], [",", "in", "the"],
-            ) or (words and words[0] == "," and words[-1] in ("in", "of", "the") and len(words) <= 8):
+            ) or (words and words[0] == "," and words[-1] in ("in", "of", "the") and len(words) <= 8) or level_of:
                 if pa.parent and pa.resolved and pa.parent != b.key and pb.cls != "Country":
                     continue  # the gazetteer knows better than a comma
                 self._add(st, "locatedIn", a.key, b.key, sent, 0.7)
-                if not pa.resolved and not pa.parent:
-                    pa.parent = b.key
+                if not pa.resolved:
+                    pa.parent = b.key  # what the text says beats a guess from nearby names
 
     # "X said", "according to X", "X told AFP", "citing X"
     def _attribution(self, doc: Doc, st: DocState, sent: Span) -> None:
