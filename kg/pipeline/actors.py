@@ -79,7 +79,9 @@ class ActorFinder:
         tok = nlp.tokenizer
         for a in actor_lexicon():
             long_names = [n for n in [a.name, *a.aliases] if len(n) > 4 or " " in n]
-            short = [n for n in [*a.acronyms, *[x for x in [a.name, *a.aliases] if x not in long_names]]]
+            # short forms match case-sensitively, and only when written as acronyms ('KAN' yes, 'Kan' no)
+            short = [n for n in [*a.acronyms, *[x for x in [a.name, *a.aliases] if x not in long_names]]
+                     if n.isupper() or sum(c.isupper() for c in n) >= 2]
             if long_names:
                 lower.add(a.id, [tok(n) for n in long_names])
             if short:

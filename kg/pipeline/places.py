@@ -27,6 +27,8 @@ from ..records import PlaceRecord
 from .lexicon import actor_lexicon, country_words, fold, keyword_class, metonyms, nationality_words, patterns, slug
 from .state import Mention, state
 
+# "PORT-AU-PRINCE, Haiti (AP) —", "PESHAWAR:", "BAKU –" at the start of a line
+DATELINE = re.compile(r"(?m)^\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})\s*(?:,|:|–|—|-|\()")
 LOCATIVE = {
     "in", "at", "near", "outside", "around", "from", "to", "into", "toward", "towards", "between", "of", "across",
     "inside", "within", "on", "through", "north", "south", "east", "west", "and", "via", "off", "beyond", "along",
@@ -111,7 +113,13 @@ class PlaceFinder:
             p = resolve_place(text, countries=ctx, level="Province", gaz=self.gaz)
             if p is not None and p.cls == "Province":
                 return p
-        return resolve_place(text, countries=ctx, level=_gaz_level(level), gaz=self.gaz)
+        p = resolve_place(text, countries=ctx, level=_gaz_level(level), gaz=self.gaz)
+        if p is None and level in ("City", "Town", "Village"):
+            # "Patikul town": GeoNames may call it a village or a city; the name decides
+            p = resolve_place(text, countries=ctx, gaz=self.gaz)
+            if p is not None and p.cls not in ("City", "Town", "Village"):
+                p = None
+        return p
 
     # -- candidates -----------------------------------------------------------------------------
     def _text_level(self, doc: Doc, start: int, end: int) -> tuple[int, int, str | None, bool]:
@@ -164,6 +172,12 @@ class PlaceFinder:
                 org_like.append((e.start, e.end))
         pools = [(e.start, e.end, True) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP")]
         pools += [(a, b, False) for a, b in _cap_runs(doc)]
+        datelines = set()
+        for m in DATELINE.finditer(doc.text):
+            span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+            if span is not None and self.gaz.is_known_name(m.group(1)):
+                pools.append((span.start, span.end, True))
+                datelines.add((span.start, span.end))
         ignorable = {"the"} | _directions() | set(_level_words()) | CONNECTORS | TITLES
         for s0, e0, from_ner in pools:
             whole_known = self.gaz.is_known_name(doc[s0:e0].text)
@@ -181,7 +195,8 @@ class PlaceFinder:
                         span = doc[span.start + 1 : span.end]
                 if not len(span):
                     continue
-                spans.setdefault((span.start, span.end), Candidate(span.start, span.end, ner=ner.get((s, e))))
+                spans.setdefault((span.start, span.end), Candidate(span.start, span.end, ner=ner.get((s, e)),
+                                                                    cue=(span.start, span.end) in datelines))
         # country context from country names and nationality words, before resolving anything
         nat = nationality_words()
         cw = country_words()
@@ -225,7 +240,9 @@ class PlaceFinder:
                 continue  # a capitalised sentence-initial word is no evidence of a name
             if s < st_body_token and self.title_case and not self.gaz.is_known_name(text):
                 continue  # in a Title Case Headline every word is capitalised
-            if not self.gaz.is_known_name(text) and not (cand.ner in ("GPE", "LOC", "FAC") or level):
+            located = _in_place_list(doc, s) and cand.ner in ("PERSON", "ORG") and not keyword_class(text) \
+                and f not in self.actor_names and not any(self.gaz.is_common_word(t.text) for t in doc[s:e])
+            if not self.gaz.is_known_name(text) and not (cand.ner in ("GPE", "LOC", "FAC") or level or located):
                 continue
             resolved.append((cand, None, text))
             taken.append((s, e))
@@ -357,6 +374,18 @@ class PlaceFinder:
             country=cc,
             resolved=False,
         )
+
+
+def _in_place_list(doc: Doc, start: int) -> bool:
+    """'in X' or 'in A, B, X': a name in a locative list, whatever NER guessed it was."""
+    if start > 0 and doc[start - 1].lower_ in ("in", "at", "near", "outside", "around"):
+        return True
+    if start == 0 or doc[start - 1].text != ",":
+        return False
+    k = start - 1
+    while k > 0 and start - k < 12 and (doc[k - 1].text == "," or doc[k - 1].text[:1].isupper()):
+        k -= 1
+    return k > 0 and doc[k - 1].lower_ in ("in", "at", "near") and k < start - 1
 
 
 def _gaz_level(level: str | None) -> str | None:
