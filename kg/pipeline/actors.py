@@ -133,6 +133,8 @@ class ActorFinder:
         for lex_id, s, e in spans:
             if any(m.overlaps(s, e) and m.kind == "actor" for m in st.mentions):
                 continue
+            if any(m.kind == "place" and m.start <= s and e <= m.end and m.end - m.start > e - s for m in st.mentions):
+                continue  # 'AU' inside 'PORT-AU-PRINCE'
             a = self.lex_by_id[lex_id]
             key = f"actor/{a.key}"
             label = generic_label(a.country, a.cls) if "/" in a.key else a.name

@@ -197,6 +197,9 @@ class PlaceFinder:
                     continue
                 spans.setdefault((span.start, span.end), Candidate(span.start, span.end, ner=ner.get((s, e)),
                                                                     cue=(span.start, span.end) in datelines))
+        for key in datelines:
+            if key in spans:
+                spans[key].cue = True
         # country context from country names and nationality words, before resolving anything
         nat = nationality_words()
         cw = country_words()
