@@ -240,6 +240,38 @@ def stats(fmt, store_path, endpoint) -> None:
             click.echo(f"    {cls:<20} {n}")
 
 
+@cli.command()
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="TCP port (0: any free port).")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per query (then 503).")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1), help="Rows per result (more: 400).")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries make the server fetch URLs).")
+@click.option("-q", "--quiet", is_flag=True, help="No request log.")
+@store_option
+@endpoint_option
+def serve(port, bind, timeout_s, max_rows, allow_service, quiet, store_path, endpoint) -> None:
+    """Serve the embedded store as a read-only SPARQL 1.1 endpoint at http://BIND:PORT/sparql."""
+    if endpoint:
+        raise UsageProblem("kg serve serves an embedded store (--store); an --endpoint is already a SPARQL server")
+    from .serve import ServeConfig, make_server
+
+    store = _open(store_path, None, read_only=True)
+    try:
+        server = make_server(store._db, bind, port, ServeConfig(timeout_s, max_rows, allow_service, quiet))
+    except OSError as e:
+        _fail(f"cannot listen on {bind}:{port} ({e.strerror or e})")
+    host, real_port = server.server_address[:2]
+    click.echo(f"kg serve: read-only SPARQL endpoint at http://{host}:{real_port}/sparql "
+               f"(store {store.path}; Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("kg serve: stopped", err=True)
+    finally:
+        server.server_close()
+        store.close()
+
+
 @cli.group()
 def ontology() -> None:
     """The OWL ontology and SHACL shapes."""
@@ -305,6 +337,62 @@ def evaluate(gold_dir, json_out, per_article, explain) -> None:
         import json
 
         Path(json_out).write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+
+
+@cli.group()
+def link() -> None:
+    """Link the graph's places and actors to other knowledge graphs."""
+
+
+@link.command("wikidata")
+@click.option("--wikidata-endpoint", envvar="KG_WIKIDATA_ENDPOINT", default=None, metavar="URL",
+              help="Wikidata-compatible SPARQL service (env KG_WIKIDATA_ENDPOINT; default the public one).")
+@click.option("--offline", is_flag=True, help="Use cached answers only; fail if one is missing.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.75, show_default=True,
+              help="Write only links scoring at least this.")
+@click.option("--dry-run", is_flag=True, help="Show the links; write nothing.")
+@click.option("--undo", is_flag=True, help="Remove every Wikidata link (drop the linking graph).")
+@click.option("--cache-dir", metavar="DIR", default=None,
+              help="Answer cache folder (env KG_CACHE_DIR; default ~/.cache/conflict-kg).")
+@click.option("-v", "--verbose", is_flag=True, help="List every link and every candidate below the threshold.")
+@store_option
+@endpoint_option
+def link_wikidata_cmd(wikidata_endpoint, offline, min_score, dry_run, undo, cache_dir, verbose,
+                      store_path, endpoint) -> None:
+    """Link places (GeoNames id, ISO 3166-2 code) and actors (names, kind, country) to Wikidata."""
+    from .link import DEFAULT_ENDPOINT, LINK_GRAPH, AnswerCache, LinkError, default_cache_dir, link_wikidata, unlink_wikidata
+    from .store import StoreError
+
+    if undo and (dry_run or offline):
+        raise UsageProblem("--undo takes no --dry-run or --offline")
+    wd_endpoint = wikidata_endpoint or DEFAULT_ENDPOINT
+    if not wd_endpoint.startswith(("http://", "https://")):
+        raise UsageProblem(f"--wikidata-endpoint {wd_endpoint!r}: expected an http(s) URL")
+    store = _open(store_path, endpoint, read_only=dry_run)
+    try:
+        if undo:
+            n = unlink_wikidata(store)
+            click.echo(f"removed {n} Wikidata links (graph {LINK_GRAPH})", err=True)
+            return
+        cache = AnswerCache(cache_dir or default_cache_dir())
+        t0 = time.perf_counter()
+        report = link_wikidata(store, endpoint=wd_endpoint, cache=cache, offline=offline,
+                               min_score=min_score, dry_run=dry_run)
+    except (LinkError, StoreError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    if dry_run or verbose:
+        for lk in report.links:
+            click.echo(f"{lk.node}\twd:{lk.qid}\t{lk.score:.3f}\t{lk.method}\t{lk.node_label}\t{lk.wd_label}")
+    for a in report.ambiguous:
+        cands = "; ".join(f"wd:{q} {lab!r} {s:.3f}" for q, lab, s in a.candidates)
+        click.echo(f"kg: ambiguous, not linked: {a.node_label!r} ({a.node}): {cands}", err=True)
+    if verbose:
+        for node, label, qid, score in report.below:
+            click.echo(f"kg: below {min_score}: {label!r} ({node}): best wd:{qid} {score:.3f}", err=True)
+    where = "dry run, nothing written" if dry_run else f"graph {LINK_GRAPH}"
+    click.echo(f"{report.summary()} in {time.perf_counter() - t0:.1f}s ({where})", err=True)
 
 
 def main() -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import itertools
 import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -181,6 +182,66 @@ def _jsonl_articles(data: bytes, source: str) -> Iterator[Article | InputError]:
             yield e
 
 
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one JSONL record; the file itself may be any size
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def _jsonl_lines(lines: Iterable[bytes], source: str) -> Iterator[Article | InputError]:
+    """Records from a binary line iterator, one at a time: a 100,000-line file is never held in
+    memory (streaming ingest depends on it). UTF-8 only, as JSON Lines requires."""
+    empty = True
+    for n, raw in enumerate(lines, start=1):
+        if n == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if not raw.strip():
+            continue
+        empty = False
+        where = f"{source}:{n}"
+        if len(raw) > MAX_LINE_BYTES:
+            yield InputError(f"{where}: line too long ({len(raw) // (1024 * 1024)} MB)")
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield InputError(f"{where}: not valid UTF-8 ({e.reason} at byte {e.start}); convert it to UTF-8")
+            continue
+        line = _INVISIBLE.sub("", line.replace("\x00", ""))
+        try:
+            yield _jsonl_record(line, where)
+        except InputError as e:
+            yield e
+    if empty:
+        yield InputError(f"{source}: empty file")
+
+
+def _jsonl_file(p: Path) -> Iterator[Article | InputError]:
+    """A .jsonl file streamed line by line (UTF-16 files, rare, are read whole under the size cap)."""
+    try:
+        f = p.open("rb")
+    except PermissionError:
+        yield InputError(f"{p}: permission denied")
+        return
+    except OSError as e:
+        yield InputError(f"{p}: cannot read ({e.strerror or e})")
+        return
+    with f:
+        try:
+            head = f.read(8192)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                f.close()
+                yield from _jsonl_articles(_read_file(p), str(p))
+                return
+            if b"\x00" in head:
+                yield InputError(f"{p}: binary data (NUL bytes), not a text article")
+                return
+            f.seek(0)
+            yield from _jsonl_lines(f, str(p))
+        except OSError as e:
+            yield InputError(f"{p}: cannot read ({e.strerror or e})")
+        except InputError as e:
+            yield e
+
+
 def _jsonl_record(line: str, where: str) -> Article:
     try:
         rec = json.loads(line)
@@ -232,13 +293,18 @@ def read_path(
     Errors are yielded rather than raised so that a batch loads its good items and counts the bad.
     """
     if path == "-":
-        data = sys.stdin.buffer.read()
+        stdin = sys.stdin.buffer
+        first = stdin.readline()
+        while first and not first.strip():
+            first = stdin.readline()
+        if first.lstrip().removeprefix(b"\xef\xbb\xbf")[:1] == b"{":
+            # JSONL on stdin streams like a file: `zcat big.jsonl.gz | kg ingest -`
+            yield from _jsonl_lines(itertools.chain([first], stdin), "<stdin>")
+            return
+        data = first + stdin.read()
         try:
-            if data.lstrip()[:1] == b"{":
-                yield from _jsonl_articles(data, "<stdin>")
-            else:
-                text = decode_bytes(data, "<stdin>")
-                yield article_from_text(text, source="<stdin>", outlet=outlet, url=url, published=published)
+            text = decode_bytes(data, "<stdin>")
+            yield article_from_text(text, source="<stdin>", outlet=outlet, url=url, published=published)
         except InputError as e:
             yield e
         return
@@ -256,10 +322,11 @@ def read_path(
         return
     suffix = p.suffix.lower()
     try:
-        data = _read_file(p)
         if suffix in JSONL_SUFFIXES:
-            yield from _jsonl_articles(data, str(p))
-        elif suffix in HTML_SUFFIXES:
+            yield from _jsonl_file(p)
+            return
+        data = _read_file(p)
+        if suffix in HTML_SUFFIXES:
             yield _html_article(data, str(p), outlet=outlet, url=url, published=published)
         else:
             text = decode_bytes(data, str(p))

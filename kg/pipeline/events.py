@@ -418,8 +418,9 @@ class EventExtractor:
                 r.subject for r in st.relations
                 if r.predicate == "supports" and r.object in agents and r.evidence.start == sent.start_char
             )
-            if not (agents or place or date or fat or targets):
-                continue
+            specific_place = place is not None and st.places[place].cls != "Country"
+            if not (agents or fat or targets or specific_place):
+                continue  # "Haiti has been mired in violence": no concrete happening to record
             filled = sum(bool(x) for x in (agents, place, date, fat, targets))
             ev = EventRecord(
                 cls=cls,

@@ -1,4 +1,4 @@
-"""Stores: one interface (`Store`), an embedded Oxigraph store on disk, and (later) a SPARQL endpoint."""
+"""Stores: one interface (`Store`), an embedded Oxigraph store on disk, and a SPARQL 1.1 server."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ def open_store(
     """Open the store named on the command line or in the environment (endpoint wins if given)."""
     endpoint = endpoint or os.environ.get("KG_ENDPOINT")
     if endpoint:
-        raise StoreError(
-            f"SPARQL endpoint stores are not available yet ({endpoint}); use --store DIR"
-        )
+        from .endpoint import EndpointStore  # httpx is imported only when a server is used
+
+        return EndpointStore(endpoint, read_only=read_only)
     from .embedded import EmbeddedStore
 
     return EmbeddedStore(store or os.environ.get("KG_STORE") or "./kg-store", read_only=read_only)

@@ -4,7 +4,7 @@ embedded store without any command changing."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,19 @@ class Store(ABC):
     @abstractmethod
     def put_graph(self, graph: str, quads: Iterable[Any]) -> None:
         """Replace a named graph by these quads atomically: readers see the old or the new graph."""
+
+    def put_graphs(self, graphs: Sequence[tuple[str, Iterable[Any]]]) -> dict[str, str]:
+        """Replace several graphs, each atomically; returns {graph: reason} for refused ones.
+
+        Ingest hands over a batch so that a store that pays per request (HTTP) can write it in
+        one; the default writes them one by one."""
+        for graph, quads in graphs:
+            self.put_graph(graph, quads)
+        return {}
+
+    def existing_graphs(self, graphs: Sequence[str]) -> set[str]:
+        """Which of these graphs exist; a remote store answers for a whole batch in one request."""
+        return {g for g in graphs if self.has_graph(g)}
 
     @abstractmethod
     def drop_graph(self, graph: str) -> None: ...
