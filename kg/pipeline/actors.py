@@ -142,7 +142,7 @@ class ActorFinder:
             # name from the lexicon wins over a place guess unless it is a country
             self._add(st, key, label, a.cls, a.country, s, e, doc[s:e].text, wikidata=a.wikidata if "/" not in a.key else None)
             if a.country:
-                st.countries[a.country] += 1
+                st.countries[a.country] += 0.5
 
     def _generic(self, doc: Doc, st: DocState) -> None:
         main = st.main_country

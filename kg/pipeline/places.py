@@ -206,7 +206,7 @@ class PlaceFinder:
         for t in doc:
             f = fold(t.text)
             if t.ent_type_ == "NORP" and f in nat:
-                st.countries[nat[f]] += 1
+                st.countries[nat[f]] += 0.5  # foreign backers are named by nationality too
         for (s, e) in list(spans):
             f = fold(doc[s:e].text)
             if f in cw:
@@ -254,7 +254,7 @@ class PlaceFinder:
         for cand, _, text in resolved:
             p = self._resolve(text, ctx, cand.level)
             if p is not None and p.cls != "Country" and (cand.ner in ("GPE", "LOC") or cand.cue):
-                st.countries[p.cc] += 1
+                st.countries[p.cc] += 2  # where things happen says most about the theatre
         ctx = [c for c, _ in st.countries.most_common()]
         for cand, _, text in resolved:
             p = self._resolve(text, ctx, cand.level)
