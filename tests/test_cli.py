@@ -155,3 +155,18 @@ def test_killed_ingest_leaves_no_partial_article(tmp_path):
 
     a, b = article_quads(store), article_quads(clean)
     assert len(a) > 1000 and a == b
+
+
+def test_two_outlets_merge_and_rows_stay_distinct(store_copy):
+    """A second outlet's account of the same story adds its own statement; nodes are shared and
+    no query row is repeated because the same triple sits in two article graphs."""
+    other = ROOT.parent / "shared" / "corpus" / "homs-2015" / "naharnet-army-pushes-offensive.txt"
+    p = run_kg("ingest", str(other), "--published", "2015-10-15", "--outlet", "Naharnet", store=store_copy)
+    assert p.returncode == 0, p.stderr_text
+    p = run_kg("query", "who-controls", "--param", "place=talbisseh", "--format", "csv", store=store_copy)
+    rows = p.stdout_text.strip().splitlines()[1:]
+    assert len(rows) == len(set(rows)) >= 2
+    assert {r.split(",")[4] for r in rows} >= {"Middle East Eye", "Naharnet"}
+    p = run_kg("query", "actors", "--param", "class=Monitor", "--format", "csv", store=store_copy)
+    sohr = [r for r in p.stdout_text.splitlines() if r.startswith("Syrian Observatory for Human Rights,")]
+    assert len(sohr) == 1 and sohr[0].split(",")[3] == "2"  # one node, mentioned in two articles

@@ -39,6 +39,7 @@ STATE_UNIT = re.compile(
     r"eighteenth|infantry|mechani[sz]ed|armou?red|ranger|airborne|marine|special operations|task force)\b",
     re.IGNORECASE,
 )
+COREF_HEADS = {"observatory", "monitor", "group", "ministry", "agency", "mission", "coalition", "movement", "army"}
 AMBIGUOUS_ROLES = {"militants", "fighters", "gunmen", "attackers", "assailants", "insurgents", "terrorists"}
 NOT_ACTORS = {"youtube", "facebook", "twitter", "x", "telegram", "whatsapp", "instagram", "tiktok", "god", "allah"}
 
@@ -292,6 +293,8 @@ class ActorFinder:
             return
         if self._junk(doc, span, text, label):
             return
+        if len(span) == 1 and span[0].lower_ in COREF_HEADS:
+            return  # "the Observatory", "the Group": a description, resolved by ckg_coref
         if label != "PERSON" and not keyword_class(text) and self._person_context(doc, span):
             label = "PERSON"
         if label == "PERSON":
