@@ -63,9 +63,12 @@ def cli() -> None:
               help="Extraction processes (each loads the spaCy pipeline).")
 @click.option("--progress/--no-progress", default=None,
               help="A progress line with articles/s (default: when stderr is a terminal).")
+@click.option("--merge/--no-merge", "do_merge", default=True, show_default=True,
+              help="Re-group event accounts into merged events after loading (kg merge).")
 @store_option
 @endpoint_option
-def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, progress, store_path, endpoint) -> None:
+def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, progress, do_merge, store_path,
+           endpoint) -> None:
     """Read articles (.txt, .html, .jsonl, folders, - for stdin) into the graph, one named graph each."""
     from .ingest import ingest_paths
     from .readers import InputError, parse_date
@@ -102,6 +105,11 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
                 on_error=on_error, on_article=on_article, on_progress=bar.update if bar else None,
                 batch_size=batch_size, workers=workers,
             )
+        merged = None
+        if report.loaded and do_merge:
+            from .merge import merge_store
+
+            merged = merge_store(store)
     except (StoreError, WorkerError) as e:
         _fail(str(e))
     except KeyboardInterrupt:
@@ -111,6 +119,9 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
         store.close()
     dt_s = time.perf_counter() - t0
     click.echo(f"{report.summary()} in {dt_s:.1f}s", err=True)
+    if merged is not None and not quiet:
+        click.echo(f"merged {merged.accounts} event accounts into {merged.merged_events} events "
+                   f"({merged.multi_account_events} told by several articles)", err=True)
     if report.failed and not report.loaded and not report.skipped:
         sys.exit(1)
 
@@ -233,6 +244,7 @@ def stats(fmt, store_path, endpoint) -> None:
     click.echo(f"articles  {s['articles']}")
     click.echo(f"graphs    {s['graphs']}")
     click.echo(f"triples   {s['triples']}  (quads in all graphs, ontology included)")
+    click.echo(f"merged    {s.get('merged_events', 0)}  (real events grouped across articles by kg merge)")
     for group in ("actors", "places", "events"):
         total = sum(s[group].values())
         click.echo(f"{group:<9} {total}")
@@ -322,7 +334,9 @@ def ontology_check(no_data, store_path, endpoint) -> None:
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the scores as JSON here.")
 @click.option("--per-article/--total-only", default=True, help="Show a row per article.")
 @click.option("--explain", is_flag=True, help="List every disagreement with the gold, article by article.")
-def evaluate(gold_dir, json_out, per_article, explain) -> None:
+@click.option("--merging", is_flag=True,
+              help="Also load the folder into one store, run kg merge, and score the grouping of accounts.")
+def evaluate(gold_dir, json_out, per_article, explain, merging) -> None:
     """Score extraction against gold annotations (NAME.txt + NAME.gold.json) in GOLD_DIR."""
     from .evaluate import EvaluationError, evaluate_dir, render_explanations, render_report
 
@@ -333,6 +347,17 @@ def evaluate(gold_dir, json_out, per_article, explain) -> None:
     if explain:
         click.echo(render_explanations(report))
     click.echo(render_report(report, per_article=per_article))
+    if merging:
+        from .evaluate import evaluate_merging
+
+        m = evaluate_merging(Path(gold_dir))
+        report["merging"] = m
+        f = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
+        split = sum(1 for n in m["merged_events_per_shared_real_event"].values() if n > 1)
+        click.echo(f"merging: pairwise precision {f(m['pairwise_precision'])}, recall {f(m['pairwise_recall'])} "
+                   f"(of events the extractor found: {f(m['pairwise_recall_of_found_events'])}); "
+                   f"{m['real_events_in_several_articles']} real events told by several articles, "
+                   f"{split} of them split over several merged events")
     if json_out:
         import json
 
@@ -393,6 +418,35 @@ def link_wikidata_cmd(wikidata_endpoint, offline, min_score, dry_run, undo, cach
             click.echo(f"kg: below {min_score}: {label!r} ({node}): best wd:{qid} {score:.3f}", err=True)
     where = "dry run, nothing written" if dry_run else f"graph {LINK_GRAPH}"
     click.echo(f"{report.summary()} in {time.perf_counter() - t0:.1f}s ({where})", err=True)
+
+
+@cli.command()
+@click.option("--window", default=1, show_default=True, type=click.IntRange(0, 60),
+              help="Days either side of an account's date within which accounts may be one event.")
+@click.option("--threshold", default=0.6, show_default=True, type=click.FloatRange(0, 1),
+              help="Lowest pair score that groups two accounts.")
+@click.option("--undo", is_flag=True, help="Remove the merged graph.")
+@store_option
+@endpoint_option
+def merge(window, threshold, undo, store_path, endpoint) -> None:
+    """Group event accounts from different articles into merged events (graph .../merged)."""
+    from .merge import merge_store, undo_merge
+    from .store import StoreError
+
+    store = _open(store_path, endpoint, read_only=False)
+    try:
+        if undo:
+            undo_merge(store)
+            click.echo("merged graph removed", err=True)
+            return
+        r = merge_store(store, window=window, threshold=threshold)
+    except StoreError as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    click.echo(f"merged {r.accounts} event accounts into {r.merged_events} events "
+               f"({r.multi_account_events} told by several articles; {r.pairs_scored} pairs scored "
+               f"in {r.seconds:.2f}s)", err=True)
 
 
 def main() -> None:

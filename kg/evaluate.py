@@ -290,7 +290,8 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     fat, dates = Acc(), Acc()
     used_l: set[str] = set()
     used_s: set[str] = set()
-    for ge in gold.get("events") or []:
+    event_map: dict[int, str] = {}
+    for gi_e, ge in enumerate(gold.get("events") or []):
         lenient.gold += 1
         strict.gold += 1
         gp = place_node.get(ge.get("place")) if ge.get("place") else None
@@ -311,6 +312,7 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
         desc = f'{ge["type"]} at {ge.get("place")} by {", ".join(ge.get("agents") or []) or "-"}'
         if best_l:
             used_l.add(best_l)
+            event_map[gi_e] = best_l
             lenient.tp += 1
             se = sys_events[best_l]
             if ge.get("fatalities") is not None:
@@ -333,6 +335,7 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
             notes.append(f'extra event: {"/".join(sorted(se["cls"]))} at {_short(se["place"])} by '
                          f'{", ".join(_short(a) for a in sorted(se["agent"])) or "-"}')
     res["events"], res["events_strict"], res["fatalities"], res["dates"] = lenient, strict, fat, dates
+    res["event_map"] = event_map
     # control, support, sources
     res["control"] = _pairs(
         {(actor_node.get(x["actor"]), place_node.get(x["place"])) for x in gold.get("control") or []}, view["control"])
@@ -537,3 +540,136 @@ def render_report(report: dict[str, Any], *, per_article: bool = True) -> str:
         for name, iris in x["split"].items():
             lines.append(f"  split: {name}: " + ", ".join(i.rsplit('/id/', 1)[-1] for i in iris))
     return "\n".join(lines)
+
+
+# -- event merging across articles --------------------------------------------------------------
+def gold_real_events(golds: dict[str, dict[str, Any]]) -> dict[tuple[str, int], int]:
+    """Group the gold events of several articles into real events, as an analyst would:
+    same event type; places equal, nested (through the gold "in" fields) or one unknown; dates
+    equal or one unknown; agents shared or one side unnamed; never two events of one article.
+    Strongest pairs (same place) join first. Returns (article, event index) -> real event id."""
+    parent_of: dict[str, set[str]] = defaultdict(set)
+    countries: set[str] = set()
+    for g in golds.values():
+        for p in g.get("places") or []:
+            if p.get("in"):
+                parent_of[p["name"]].add(p["in"])
+            if p.get("type") == "Country":
+                countries.add(p["name"])
+
+    def ancestors(name: str) -> set[str]:
+        out, todo = set(), [name]
+        while todo:
+            for up in parent_of.get(todo.pop(), ()):
+                if up not in out:
+                    out.add(up)
+                    todo.append(up)
+        return out
+
+    items = [(art, i, e) for art, g in sorted(golds.items()) for i, e in enumerate(g.get("events") or [])]
+    pairs = []
+    for x in range(len(items)):
+        for y in range(x + 1, len(items)):
+            (a1, i1, e1), (a2, i2, e2) = items[x], items[y]
+            if a1 == a2 or e1["type"] != e2["type"]:
+                continue
+            p1, p2 = e1.get("place"), e2.get("place")
+            p1, p2 = (None if p1 in countries else p1), (None if p2 in countries else p2)  # a country says little
+            if p1 and p2:
+                strength = 3 if p1 == p2 else 2 if (p1 in ancestors(p2) or p2 in ancestors(p1)) else 0
+            else:
+                strength = 1
+            d1, d2 = e1.get("date"), e2.get("date")
+            ag1, ag2 = set(e1.get("agents") or []), set(e2.get("agents") or [])
+            if not strength or (d1 and d2 and d1 != d2) or (ag1 and ag2 and not ag1 & ag2):
+                continue
+            pairs.append((-strength, x, y))
+    parent = list(range(len(items)))
+    arts = {k: {items[k][0]} for k in range(len(items))}
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for _, x, y in sorted(pairs):
+        rx, ry = find(x), find(y)
+        if rx != ry and not arts[rx] & arts[ry]:
+            parent[ry] = rx
+            arts[rx] |= arts.pop(ry)
+    return {(items[k][0], items[k][1]): find(k) for k in range(len(items))}
+
+
+def evaluate_merging(folder: Path, *, window: int = 1, threshold: float = 0.6) -> dict[str, Any]:
+    """Load every annotated article of a folder into one temporary store, run kg merge, and score
+    the grouping pairwise against gold_real_events (over gold events the extractor found)."""
+    import tempfile
+
+    from .extract import extract
+    from .ingest import article_graph_iri
+    from .merge import merge_store
+    from .rdf import graph_triples
+    from .readers import article_from_text, decode_bytes, parse_date
+    from .store.embedded import EmbeddedStore
+    from .vocab import MERGED_GRAPH
+
+    golds, arts = {}, []
+    for txt in sorted(folder.glob("*.txt")):
+        gp = txt.with_name(txt.stem + ".gold.json")
+        if not gp.exists():
+            continue
+        gold = json.loads(gp.read_text(encoding="utf-8"))
+        golds[txt.stem] = gold
+        published = parse_date(gold["published"]) if gold.get("published") else None
+        arts.append((txt.stem, article_from_text(decode_bytes(txt.read_bytes(), str(txt)), source=str(txt),
+                                                 outlet=gold.get("outlet"), published=published)))
+    if not golds:
+        raise EvaluationError(f"{folder}: no NAME.txt with NAME.gold.json")
+    account_of: dict[tuple[str, int], str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = EmbeddedStore(Path(tmp) / "store")
+        for (name, art), ex in zip(arts, extract([a for _, a in arts])):
+            store.put_graph(article_graph_iri(art), graph_triples(ex))
+            mem = _MemoryStore()
+            mem.put(graph_triples(ex))
+            scored = score_article(golds[name], system_view(mem))
+            for gi, iri in scored["event_map"].items():
+                account_of[(name, gi)] = iri
+        report = merge_store(store, window=window, threshold=threshold)
+        rows = store.query(sparql_prefixes() + f"SELECT ?m ?a WHERE {{ GRAPH <{MERGED_GRAPH}> {{ ?m ckg:hasAccount ?a }} }}").rows
+        merged_of = {a.value: m.value for m, a in rows}
+        store.close()
+    real = gold_real_events(golds)
+    keys = sorted(real)
+    tp = fp = fn = fn_found = 0
+    for x in range(len(keys)):
+        for y in range(x + 1, len(keys)):
+            k1, k2 = keys[x], keys[y]
+            if k1[0] == k2[0]:
+                continue
+            same_gold = real[k1] == real[k2]
+            a1, a2 = account_of.get(k1), account_of.get(k2)
+            same_sys = a1 is not None and a2 is not None and merged_of.get(a1) == merged_of.get(a2)
+            tp += same_gold and same_sys
+            fp += same_sys and not same_gold
+            fn += same_gold and not same_sys
+            fn_found += same_gold and not same_sys and a1 is not None and a2 is not None
+    multi = defaultdict(set)
+    for k, r in real.items():
+        multi[r].add(k)
+    shared = {r: ks for r, ks in multi.items() if len({k[0] for k in ks}) > 1}
+    per_event = {}
+    for r, ks in shared.items():
+        ms = {merged_of.get(account_of[k]) for k in ks if k in account_of}
+        per_event[r] = len(ms - {None})
+    return {
+        "pairwise_precision": tp / (tp + fp) if tp + fp else None,
+        "pairwise_recall": tp / (tp + fn) if tp + fn else None,
+        "pairwise_recall_of_found_events": tp / (tp + fn_found) if tp + fn_found else None,
+        "gold_events_found": f"{len(account_of)}/{len(real)}",
+        "real_events_in_several_articles": len(shared),
+        "merged_events_per_shared_real_event": per_event,
+        "accounts": report.accounts, "merged_events": report.merged_events,
+        "pairs_scored": report.pairs_scored, "merge_seconds": round(report.seconds, 3),
+    }

@@ -25,6 +25,13 @@ EXPORT_FORMATS = {
 DATASET_FORMATS = {"nq", "trig", "jsonld"}
 
 
+def _packaged_version() -> str | None:
+    import re
+
+    m = re.search(r'owl:versionInfo\s+"([^"]+)"', ontology_path().read_text(encoding="utf-8"))
+    return m.group(1) if m else None
+
+
 def _describe_os_error(path: Path, e: OSError) -> str:
     msg = str(e)
     low = msg.lower()
@@ -60,11 +67,19 @@ class EmbeddedStore(Store):
     def _ensure_ontology(self) -> None:
         g = ox.NamedNode(ONTOLOGY_GRAPH)
         if self._db.contains_named_graph(g):
+            if self._ontology_version() != _packaged_version():
+                self.reload_ontology()  # a newer conflict-kg brings a newer ontology
             return
         try:
             self._db.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE, to_graph=g)
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
+
+    def _ontology_version(self) -> str | None:
+        g = ox.NamedNode(ONTOLOGY_GRAPH)
+        for quad in self._db.quads_for_pattern(g, ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"), None, g):
+            return quad.object.value
+        return None
 
     def reload_ontology(self) -> None:
         """Replace the ontology graph with the packaged ontology (after an upgrade)."""

@@ -1,0 +1,70 @@
+"""How `kg merge` grows with the store: the corpus's article graphs duplicated under new article
+IRIs (and event IRIs), with their dates shifted across a year so that blocking by place and date
+has work to do, then merged.
+
+    python benchmarks/merge_scale.py [--sizes 1000 2500 5000 10000]
+
+Prints articles, accounts, merged events, pairs scored and seconds for each size; pairs scored
+should grow about linearly (blocking), not with the square of the accounts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2500, 5000, 10000])
+    args = ap.parse_args()
+    import pyoxigraph as ox
+
+    from kg.extract import extract
+    from kg.merge import merge_store
+    from kg.rdf import graph_triples
+    from kg.readers import article_from_text, decode_bytes
+    from kg.store.embedded import EmbeddedStore
+
+    arts = []
+    for folder in ("dev", "homs-2015"):
+        for t in sorted((ROOT.parent / "shared" / "corpus" / folder).glob("*.txt")):
+            arts.append(article_from_text(decode_bytes(t.read_bytes(), str(t)), source=str(t),
+                                          published=dt.date(2015, 10, 15)))
+    templates = [(ex.article.key, graph_triples(ex)) for ex in extract(arts)]
+    print(f"{len(templates)} template articles")
+    date_rx = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    with tempfile.TemporaryDirectory() as tmp:
+        store = EmbeddedStore(Path(tmp) / "store")
+        loaded = 0
+        for size in sorted(args.sizes):
+            t0 = time.perf_counter()
+            while loaded < size:
+                key, quads = templates[loaded % len(templates)]
+                shift = dt.timedelta(days=(loaded // len(templates)) % 365)
+                new = f"{key}x{loaded}"
+
+                def term(t):
+                    if isinstance(t, ox.NamedNode) and key in t.value:
+                        return ox.NamedNode(t.value.replace(key, new))
+                    if isinstance(t, ox.Literal) and t.datatype.value.endswith("#date") and date_rx.match(t.value):
+                        return ox.Literal((dt.date.fromisoformat(t.value) + shift).isoformat(), datatype=t.datatype)
+                    return t
+
+                store.put_graph(f"https://w3id.org/conflict-kg/id/article/{new}",
+                                [ox.Quad(term(q.subject), q.predicate, term(q.object)) for q in quads])
+                loaded += 1
+            t_load = time.perf_counter() - t0
+            r = merge_store(store)
+            print(f"articles {size:>6}  accounts {r.accounts:>6}  merged {r.merged_events:>6}  "
+                  f"pairs scored {r.pairs_scored:>8}  merge {r.seconds:6.2f} s  (load {t_load:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,402 @@
+"""Scale benchmarks for issue 6, in one run, on the same texts:
+
+    python benchmarks/scale.py [--copies 8] [--memory-lines 100000] [--triples 1000000] [--json FILE]
+
+1. bare spaCy `nlp.pipe` (the same model, batch 16) versus `kg ingest` with 1 and 2 workers into the
+   embedded store: throughput (articles/s), the ratio to bare spaCy, the 2-worker speed-up, and
+   peak memory (RSS) of each process;
+2. ingest into the embedded store versus into an Oxigraph server (`oxigraph serve`, started here),
+   end to end and writes alone (the same pre-extracted graphs);
+3. memory over a long JSONL stream (`--memory-lines` short articles, RSS sampled as it goes);
+4. every named query's median latency on a store of >= `--triples` quads built from the corpus
+   (each article graph copied under new article/event/statement IRIs; actors and places are
+   shared, as they are between real articles), embedded and through the Oxigraph server.
+
+Each measurement runs in its own process so that peak memory and warm caches do not leak between
+them. Texts: ../shared/corpus/dev and homs-2015, each copied `--copies` times under a new headline
+(a new article IRI) so that a run is long enough to time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = [ROOT.parent / "shared/corpus/dev", ROOT.parent / "shared/corpus/homs-2015"]
+sys.path.insert(0, str(ROOT))
+
+# a value for every required (and some optional) parameter of the named queries
+QUERY_PARAMS = {
+    "actor-events": {"actor": "Syrian army", "role": "any"},
+    "actors-in-place": {"place": "Homs province"},
+    "actors": {"class": "NonStateArmedGroup"},
+    "events-near": {"place": "Homs", "km": "50"},
+    "events": {"place": "Syria"},
+    "evidence": {"subject": "rebels", "object": "Talbisseh"},
+    "places-in": {"place": "Syria"},
+    "supports": {"actor": "Russia"},
+    "who-controls": {"place": "Talbisseh"},
+    "event-sources": {"place": "Homs province"},
+}
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process (MB), from /proc (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def articles(copies: int):
+    from kg.readers import article_from_text, decode_bytes
+
+    base = []
+    for folder in CORPUS:
+        for t in sorted(folder.glob("*.txt")):
+            base.append(article_from_text(decode_bytes(t.read_bytes(), str(t)), source=str(t)))
+    out = []
+    for k in range(copies):
+        for a in base:
+            b = type(a)(**{**a.__dict__})
+            if k:
+                b.title = f"{a.title or ''} [{k}]"
+            out.append(b)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OxigraphServer:
+    """`oxigraph serve --union-default-graph` on a free port with a fresh database."""
+
+    def __init__(self) -> None:
+        exe = Path(sys.executable).with_name("oxigraph")
+        self.exe = str(exe) if exe.exists() else shutil.which("oxigraph")
+        if not self.exe:
+            raise SystemExit("oxigraph server not installed (pip install oxigraph)")
+
+    def __enter__(self) -> str:
+        import httpx
+
+        self.dir = tempfile.mkdtemp(prefix="kg-bench-ox-")
+        port = free_port()
+        self.proc = subprocess.Popen([self.exe, "serve", "--location", self.dir, "--bind", f"127.0.0.1:{port}",
+                                      "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                httpx.get(self.url + "/query", params={"query": "ASK {}"}, timeout=1)
+                return self.url
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise SystemExit("oxigraph serve did not start")
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# -- parts (each runs in a fresh process) -------------------------------------------------------
+def part_bare(args) -> dict:
+    from kg.pipeline import load_base_model
+
+    arts = articles(args.copies)
+    nlp = load_base_model()
+    texts = [a.full_text for a in arts]
+    list(nlp.pipe(texts[:3]))
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16):
+        pass
+    dt = time.perf_counter() - t0
+    return {"articles": len(arts), "words": sum(len(t.split()) for t in texts), "seconds": dt,
+            "rate": len(arts) / dt, "peak_mb": peak_mb()}
+
+
+def _open(target: str, path: str):
+    from kg.store import open_store
+
+    return open_store(endpoint=target) if target.startswith("http") else open_store(path)
+
+
+def part_ingest(args) -> dict:
+    from kg.extract import extract
+    from kg.ingest import ingest_articles
+
+    arts = articles(args.copies)
+    if args.workers == 1:  # warm up in-process, as bare spaCy is warmed up
+        list(extract(articles(1)[:3]))
+    store = _open(args.target, args.store)
+    marks: list[tuple[float, int]] = []
+    t0 = time.perf_counter()
+    rep = ingest_articles(iter(arts), store, workers=args.workers, batch_size=16,
+                          on_progress=lambda r: marks.append((time.perf_counter(), r.loaded)))
+    wall = time.perf_counter() - t0
+    store.close()
+    (t1, n1), (t2, n2) = marks[0], marks[-1]
+    steady = (n2 - n1) / (t2 - t1) if t2 > t1 else rep.loaded / wall
+    return {"articles": rep.loaded, "failed": rep.failed, "seconds": wall, "rate_wall": rep.loaded / wall,
+            "rate": steady, "peak_mb": peak_mb(), "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+
+
+def part_writes(args) -> dict:
+    """Writes alone: the same extracted graphs into the embedded store and the server."""
+    from kg.ingest import article_graph_iri
+    from kg.parallel import graphs_in_process
+
+    arts = articles(args.copies)
+    graphs = [(article_graph_iri(a), q) for a, q in graphs_in_process(arts)]
+    quads = sum(len(q) for _, q in graphs)
+    out = {"articles": len(graphs), "quads": quads}
+    for name, target in (("embedded", ""), ("server", args.target)):
+        with tempfile.TemporaryDirectory() as d:
+            store = _open(target, str(Path(d) / "s"))
+            t0 = time.perf_counter()
+            for i in range(0, len(graphs), 16):
+                store.put_graphs(graphs[i:i + 16])
+            dt = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for g, q in graphs[:64]:
+                store.put_graph(g, q)  # replacing: one atomic PUT (server) / transaction each
+            dt_one = (time.perf_counter() - t0) / min(64, len(graphs))
+            store.close()
+        out[name] = {"articles_per_s": len(graphs) / dt, "quads_per_s": quads / dt, "replace_ms": dt_one * 1000}
+    return out
+
+
+def part_memory(args) -> dict:
+    """Ingest a long JSONL of short articles; RSS of this process (and of workers) as it goes."""
+    from kg.ingest import ingest_paths
+    from kg.readers import article_from_text, decode_bytes
+
+    sentences = []
+    for folder in CORPUS:
+        for t in sorted(folder.glob("*.txt")):
+            a = article_from_text(decode_bytes(t.read_bytes(), str(t)), source=str(t))
+            sentences += [s.strip() for s in re.split(r"(?<=[.!?])\s+", a.text) if 40 < len(s.strip()) < 300]
+    tmp = Path(tempfile.mkdtemp(prefix="kg-bench-mem-"))
+    src = tmp / "stream.jsonl"
+    with src.open("w", encoding="utf-8") as f:
+        for i in range(args.memory_lines):
+            s = sentences[i % len(sentences)]
+            f.write(json.dumps({"title": f"Report {i}", "text": s, "published": "2015-10-15"}) + "\n")
+    store = _open("", str(tmp / "s"))
+    samples: list[tuple[int, float]] = []
+    step = max(1, args.memory_lines // 20)
+
+    def sample(r) -> None:
+        if not samples or r.loaded - samples[-1][0] >= step:
+            samples.append((r.loaded, rss_mb()))
+
+    t0 = time.perf_counter()
+    rep = ingest_paths([str(src)], store, workers=args.workers, on_progress=sample)
+    dt = time.perf_counter() - t0
+    samples.append((rep.loaded, rss_mb()))
+    store.close()
+    size = src.stat().st_size
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {"lines": args.memory_lines, "file_mb": size / 2**20, "loaded": rep.loaded, "seconds": dt,
+            "rate": rep.loaded / dt, "rss_samples": samples, "peak_mb": peak_mb(),
+            "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+
+
+def _copies_of(nq_by_graph: dict[str, list], n_needed: int):
+    """Article graphs copied under new article keys until n_needed quads."""
+    import pyoxigraph as ox
+
+    made = 0
+    k = 0
+    while made < n_needed:
+        for g, triples in nq_by_graph.items():
+            key = g.rsplit("/", 1)[1]
+            new = hashlib.sha256(f"{key}/{k}".encode()).hexdigest()[:20]
+            gn = ox.NamedNode(g.replace(key, new))
+
+            def sub(t):
+                if isinstance(t, ox.NamedNode) and key in t.value:
+                    return ox.NamedNode(t.value.replace(key, new))
+                if isinstance(t, ox.Literal) and t.value == key:
+                    return ox.Literal(new)
+                return t
+
+            quads = [ox.Quad(sub(s), p, sub(o), gn) for s, p, o in triples]
+            made += len(quads)
+            yield gn.value, quads
+        k += 1
+
+
+def part_queries(args) -> dict:
+    import pyoxigraph as ox
+
+    from kg.ingest import article_graph_iri
+    from kg.parallel import graphs_in_process
+    from kg.queries import bind_params, named_queries, with_bindings
+
+    per_graph = {article_graph_iri(a): [(q.subject, q.predicate, q.object) for q in quads]
+                 for a, quads in graphs_in_process(articles(1))}
+    tmp = Path(tempfile.mkdtemp(prefix="kg-bench-q-"))
+    store = _open("", str(tmp / "s"))
+    t0 = time.perf_counter()
+    batch = []
+    for _, quads in _copies_of(per_graph, args.triples):
+        batch.extend(quads)
+        if len(batch) > 200_000:
+            store._db.bulk_extend(batch)
+            batch = []
+    store._db.bulk_extend(batch)
+    store._db.optimize()
+    build = time.perf_counter() - t0
+    n = store.count()
+    stores = {"embedded": store}
+    server = None
+    if args.target:
+        # the same data into the server, through the Graph Store Protocol (one POST of N-Quads)
+        import httpx
+
+        buf = store.export("nq")
+        t0 = time.perf_counter()
+        r = httpx.post(args.target + "/store", content=buf, headers={"Content-Type": "application/n-quads"}, timeout=600)
+        r.raise_for_status()
+        server = _open(args.target, "")
+        stores["server"] = server
+    out: dict = {"quads": n, "articles": len(store.graphs()) - 1, "build_s": build, "latency_ms": {}}
+    for qname, q in named_queries().items():
+        text = with_bindings(q.sparql, bind_params(q, QUERY_PARAMS.get(qname, {})))
+        row = {}
+        for sname, st in stores.items():
+            st.query(text)  # warm-up
+            times, rows = [], 0
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                rows = len(st.query(text).rows)
+                times.append((time.perf_counter() - t) * 1000)
+            row[sname] = {"p50": statistics.median(times), "max": max(times), "rows": rows}
+        out["latency_ms"][qname] = row
+    store.close()
+    if server:
+        server.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    del ox
+    return out
+
+
+PARTS = {"bare": part_bare, "ingest": part_ingest, "writes": part_writes, "memory": part_memory, "queries": part_queries}
+
+
+def run_part(name: str, **kw) -> dict:
+    cmd = [sys.executable, __file__, "--part", name]
+    for k, v in kw.items():
+        cmd += [f"--{k.replace('_', '-')}", str(v)]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if p.returncode != 0:
+        raise SystemExit(f"part {name} failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--part", choices=PARTS)
+    ap.add_argument("--copies", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--target", default="")
+    ap.add_argument("--store", default="")
+    ap.add_argument("--memory-lines", type=int, default=100_000)
+    ap.add_argument("--triples", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: ingest,server,memory,queries")
+    ap.add_argument("--json", dest="json_out", help="also write every figure here")
+    args = ap.parse_args()
+    if args.part:
+        print(json.dumps(PARTS[args.part](args)))
+        return
+    skip = set(filter(None, args.skip.split(",")))
+    res: dict = {"cpus": os.cpu_count(), "copies": args.copies}
+    tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    try:
+        with OxigraphServer() as url:
+            if "ingest" not in skip:
+                res["bare"] = run_part("bare", copies=args.copies)
+                for w in (1, 2):
+                    res[f"ingest_w{w}"] = run_part("ingest", copies=args.copies, workers=w, store=tmp / f"w{w}")
+                print(_report_ingest(res), flush=True)
+            if "server" not in skip:
+                res["ingest_server"] = run_part("ingest", copies=args.copies, workers=1, target=url)
+                res["writes"] = run_part("writes", copies=args.copies, target=url)
+                print(_report_server(res), flush=True)
+        if "memory" not in skip:
+            res["memory"] = run_part("memory", memory_lines=args.memory_lines, workers=args.workers)
+            print(_report_memory(res["memory"]), flush=True)
+        if "queries" not in skip:
+            with OxigraphServer() as url:
+                res["queries"] = run_part("queries", triples=args.triples, repeat=args.repeat, target=url)
+            print(_report_queries(res["queries"]), flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(res, indent=1), encoding="utf-8")
+
+
+def _report_ingest(res: dict) -> str:
+    b, w1, w2 = res["bare"], res["ingest_w1"], res["ingest_w2"]
+    return "\n".join([
+        f"texts: {b['articles']} articles, {b['words']:,} words ({res['copies']} copies of the corpus); {res['cpus']} CPUs",
+        f"bare spaCy nlp.pipe       {b['rate']:6.1f} articles/s   peak RSS {b['peak_mb']:.0f} MB",
+        f"kg ingest, 1 worker       {w1['rate']:6.1f} articles/s   ratio {w1['rate'] / b['rate']:.2f} (target >= 0.85)"
+        f"   wall {w1['rate_wall']:.1f}/s   peak RSS {w1['peak_mb']:.0f} MB",
+        f"kg ingest, 2 workers      {w2['rate']:6.1f} articles/s   speed-up {w2['rate'] / w1['rate']:.2f}x (target >= 1.6)"
+        f"   wall {w2['rate_wall']:.1f}/s ({w2['rate_wall'] / w1['rate_wall']:.2f}x, worker start-up included)"
+        f"   peak RSS main {w2['peak_mb']:.0f} MB, per worker {w2['worker_peak_mb']:.0f} MB",
+    ])
+
+
+def _report_server(res: dict) -> str:
+    w1, s, wr = res["ingest_w1"], res["ingest_server"], res["writes"]
+    return "\n".join([
+        f"kg ingest -> embedded     {w1['rate']:6.1f} articles/s",
+        f"kg ingest -> oxigraph srv {s['rate']:6.1f} articles/s   ({s['rate'] / w1['rate']:.2f} of embedded)",
+        f"writes alone ({wr['articles']} graphs, {wr['quads']:,} quads, batches of 16): "
+        f"embedded {wr['embedded']['articles_per_s']:,.0f} articles/s ({wr['embedded']['quads_per_s']:,.0f} quads/s), "
+        f"server {wr['server']['articles_per_s']:,.0f} articles/s ({wr['server']['quads_per_s']:,.0f} quads/s); "
+        f"one-graph replace: embedded {wr['embedded']['replace_ms']:.1f} ms, server PUT {wr['server']['replace_ms']:.1f} ms",
+    ])
+
+
+def _report_memory(m: dict) -> str:
+    s = m["rss_samples"]
+    pts = ", ".join(f"{n:,}: {mb:.0f} MB" for n, mb in s[:: max(1, len(s) // 6)] + [s[-1]])
+    return (f"stream of {m['lines']:,} JSONL lines ({m['file_mb']:.0f} MB): {m['loaded']:,} loaded in {m['seconds']:.0f} s "
+            f"({m['rate']:.0f}/s); RSS after N articles: {pts}; peak {m['peak_mb']:.0f} MB")
+
+
+def _report_queries(q: dict) -> str:
+    lines = [f"named queries on {q['quads']:,} quads ({q['articles']:,} article graphs; built in {q['build_s']:.0f} s): "
+             "median ms (rows)", f"{'query':<24}{'embedded':>16}{'oxigraph server':>18}"]
+    for name, row in q["latency_ms"].items():
+        e, s = row["embedded"], row.get("server")
+        srv = f"{s['p50']:10.1f} ({s['rows']})" if s else ""
+        lines.append(f"{name:<24}{e['p50']:10.1f} ({e['rows']}){srv:>18}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

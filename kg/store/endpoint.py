@@ -1,0 +1,407 @@
+"""A store on a SPARQL 1.1 server, over the SPARQL 1.1 Protocol and the Graph Store Protocol.
+
+Why this shape:
+- Reads go to the query URL as `POST application/x-www-form-urlencoded` (no URL length limit) and
+  come back as SPARQL JSON results (or N-Triples for CONSTRUCT/DESCRIBE), parsed by pyoxigraph so
+  that `QueryResult` rows hold the same term objects as the embedded store's and every formatter
+  works unchanged.
+- One article is one named graph. `put_graph` replaces it with a Graph Store Protocol `PUT` of
+  N-Triples to `?graph=IRI`: one request, which the server applies whole or not at all. A batch of
+  articles (`put_graphs`) goes as one SPARQL Update request (`DROP SILENT GRAPH g ; INSERT DATA
+  { GRAPH g {...} }` per article); if the server rejects the batch, each article is sent alone
+  with `PUT`, so one bad article fails alone. An article counts as written only after a 2xx.
+- Named queries expect the default graph to be the union of all graphs. Oxigraph honours the
+  `union-default-graph` request parameter (and `oxigraph serve --union-default-graph`); Virtuoso
+  already answers queries without FROM over all graphs; other servers must be configured so
+  (Fuseki: `tdb2:unionDefaultGraph true`). Listing every graph with `default-graph-uri` is not an
+  option at 100,000 article graphs. A writable store checks this once and says so if it is not.
+- Only graphs whose IRI starts with https://w3id.org/conflict-kg/ (articles, ontology, merged)
+  are this store's: a shared server's other graphs (Virtuoso's system graphs) stay out of
+  `graphs()`, `count()` and `export()`.
+- Connection failures, timeouts and 5xx are retried with exponential backoff, then reported in
+  one line naming the server and the fault. Credentials come only from the environment
+  (KG_ENDPOINT_USER / KG_ENDPOINT_PASSWORD) and never appear in a message.
+
+Configuration (environment): KG_ENDPOINT (base or query URL), KG_ENDPOINT_QUERY, KG_ENDPOINT_UPDATE,
+KG_ENDPOINT_STORE (Graph Store URL) for servers that split them, KG_ENDPOINT_USER,
+KG_ENDPOINT_PASSWORD, KG_ENDPOINT_TIMEOUT (seconds, default 60), KG_ENDPOINT_RETRIES (attempts,
+default 4), KG_ENDPOINT_BACKOFF (first pause in seconds, default 0.5).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+
+from ..ontology import ontology_path
+from ..vocab import ONTOLOGY_GRAPH, OWL, sparql_prefixes
+from .base import QueryResult, QuerySyntaxError, Store, StoreError
+from .embedded import DATASET_FORMATS, EXPORT_FORMATS
+
+KG_GRAPHS = "https://w3id.org/conflict-kg/"
+ACCEPT_RESULTS = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+    "application/n-triples;q=0.8, text/turtle;q=0.7, application/rdf+xml;q=0.5"
+)
+RDF_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+MAX_BATCH_BYTES = 8 * 1024 * 1024  # one update request; servers commonly cap bodies at 10+ MB
+RETRY_STATUS = {500, 502, 503, 504}
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise StoreError(f"{name}={raw!r} is not a number") from None
+
+
+def _clean_url(url: str, what: str) -> str:
+    """The URL without a trailing slash; credentials in it are refused (they would be logged)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise StoreError(f"{what} {url!r} is not an http(s) URL")
+    if parts.username or parts.password:
+        raise StoreError(
+            f"{what}: put credentials in KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, not in the URL"
+        )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), parts.query, ""))
+
+
+def endpoint_urls(url: str) -> tuple[str, str, str | None]:
+    """(query, update, graph store) URLs from one URL, by the common server layouts.
+
+    - a bare server (`http://host:7878`) or `.../query`: Oxigraph (`/query`, `/update`, `/store`);
+    - `.../sparql`: Virtuoso (`/sparql` for query and update, `/sparql-graph-crud` for graphs);
+    - anything else: queries and updates to that URL and no Graph Store (writes use SPARQL Update).
+    KG_ENDPOINT_QUERY / KG_ENDPOINT_UPDATE / KG_ENDPOINT_STORE override each one.
+    """
+    base = _clean_url(url, "endpoint")
+    path = urlsplit(base).path
+    if path in ("", "/"):
+        q, u, s = base + "/query", base + "/update", base + "/store"
+    elif path.endswith("/query"):
+        root = base[: -len("/query")]
+        q, u, s = base, root + "/update", root + "/store"
+    elif path.endswith("/sparql"):
+        q, u, s = base, base, base + "-graph-crud"
+    else:
+        q, u, s = base, base, None
+    q = _clean_url(os.environ["KG_ENDPOINT_QUERY"], "KG_ENDPOINT_QUERY") if os.environ.get("KG_ENDPOINT_QUERY") else q
+    u = _clean_url(os.environ["KG_ENDPOINT_UPDATE"], "KG_ENDPOINT_UPDATE") if os.environ.get("KG_ENDPOINT_UPDATE") else u
+    if os.environ.get("KG_ENDPOINT_STORE"):
+        s = _clean_url(os.environ["KG_ENDPOINT_STORE"], "KG_ENDPOINT_STORE")
+    return q, u, s
+
+
+def _ntriples(quads: Iterable[Any]) -> bytes:
+    """N-Triples of the quads' triples (graph names are set by the request, not the data)."""
+    buf = io.BytesIO()
+    ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), buf, ox.RdfFormat.N_TRIPLES)
+    return buf.getvalue()
+
+
+class EndpointStore(Store):
+    """A SPARQL 1.1 server as the store: same interface, same query semantics as the embedded one."""
+
+    def __init__(self, url: str, *, read_only: bool = False, transport: httpx.BaseTransport | None = None) -> None:
+        self.query_url, self.update_url, self.store_url = endpoint_urls(url)
+        self.name = self.query_url
+        self.read_only = read_only
+        self.retries = max(1, int(_env_float("KG_ENDPOINT_RETRIES", 4)))
+        self.backoff = _env_float("KG_ENDPOINT_BACKOFF", 0.5)
+        timeout = _env_float("KG_ENDPOINT_TIMEOUT", 60.0)
+        user, password = os.environ.get("KG_ENDPOINT_USER"), os.environ.get("KG_ENDPOINT_PASSWORD")
+        auth = httpx.BasicAuth(user, password or "") if user else None
+        self._http = httpx.Client(
+            transport=transport, auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"User-Agent": "conflict-kg"}, follow_redirects=False,
+        )
+        if not read_only:
+            self._ensure_ontology()
+
+    # -- HTTP ---------------------------------------------------------------------------------
+    def _request(self, method: str, url: str, *, what: str, ok_404: bool = False, **kw: Any) -> httpx.Response:
+        """One request with retries on connection faults, timeouts and 5xx; 4xx are returned."""
+        fault = ""
+        for attempt in range(self.retries):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                r = self._http.request(method, url, **kw)
+            except httpx.TimeoutException:
+                fault = "timed out"
+                continue
+            except httpx.TransportError as e:
+                fault = f"cannot connect ({_reason(e)})"
+                continue
+            if r.status_code in RETRY_STATUS:
+                fault = f"HTTP {r.status_code} {_server_message(r)}".rstrip()
+                continue
+            if r.status_code in (401, 403):
+                raise StoreError(
+                    f"endpoint {url}: HTTP {r.status_code} {what} refused; "
+                    "set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD for a server that needs them"
+                )
+            if r.status_code == 404 and not ok_404:
+                raise StoreError(f"endpoint {url}: HTTP 404 (wrong URL? see KG_ENDPOINT_QUERY/UPDATE/STORE)")
+            return r
+        n = self.retries
+        raise StoreError(f"endpoint {url}: {what} failed: {fault} (after {n} attempt{'s' if n > 1 else ''})")
+
+    # -- graphs -------------------------------------------------------------------------------
+    def _ensure_ontology(self) -> None:
+        """Load the ontology graph into a new store, and check the default graph is the union."""
+        q = (f"SELECT ?named ?union WHERE {{ BIND(EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }} AS ?named) "
+             f"BIND(EXISTS {{ <{ONTOLOGY_GRAPH}> a <{OWL}Ontology> }} AS ?union) }}")
+        row = self.query(q).rows[0]
+        named = row[0] is not None and row[0].value == "true"
+        union = row[1] is not None and row[1].value == "true"
+        if not named:
+            data = ontology_path().read_bytes()
+            quads = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+            self.put_graph(ONTOLOGY_GRAPH, quads)
+            union = self.query(f"ASK {{ <{ONTOLOGY_GRAPH}> a <{OWL}Ontology> }}").boolean
+        if not union:
+            raise StoreError(
+                f"endpoint {self.name}: queries do not see named graphs in the default graph; start "
+                "the server with the union of all graphs as default graph (oxigraph serve "
+                "--union-default-graph; Fuseki tdb2:unionDefaultGraph true)"
+            )
+
+    def has_graph(self, graph: str) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").boolean)
+
+    def existing_graphs(self, graphs: Sequence[str]) -> set[str]:
+        """Which of these graphs hold data: one query per call, not one per article."""
+        if not graphs:
+            return set()
+        values = " ".join(f"<{g}>" for g in graphs)
+        res = self.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
+        return {row[0].value for row in res.rows if row[0] is not None}
+
+    def put_graph(self, graph: str, quads: Iterable[Any]) -> None:
+        self._writable()
+        body = _ntriples(quads)
+        if self.store_url is None:
+            self._update_batch([(graph, body)])
+            return
+        r = self._request(
+            "PUT", self.store_url, what=f"writing graph <{graph}>", params={"graph": graph}, content=body,
+            headers={"Content-Type": "application/n-triples"},
+        )
+        if not r.is_success:
+            raise StoreError(f"endpoint {self.store_url}: graph <{graph}> rejected: HTTP {r.status_code} {_server_message(r)}".rstrip())
+
+    def put_graphs(self, graphs: Sequence[tuple[str, Iterable[Any]]]) -> dict[str, str]:
+        """Replace several graphs with as few requests as possible; returns {graph: reason} for
+        the ones the server refused. Each article is whole or absent whatever happens."""
+        self._writable()
+        rejected: dict[str, str] = {}
+        pending: list[tuple[str, bytes]] = []
+        size = 0
+        for graph, quads in graphs:
+            body = _ntriples(quads)
+            if pending and size + len(body) > MAX_BATCH_BYTES:
+                rejected.update(self._flush(pending))
+                pending, size = [], 0
+            pending.append((graph, body))
+            size += len(body)
+        if pending:
+            rejected.update(self._flush(pending))
+        return rejected
+
+    def _flush(self, batch: list[tuple[str, bytes]]) -> dict[str, str]:
+        """One update request for the batch; if the server refuses it, each graph alone."""
+        if len(batch) > 1 or self.store_url is None:
+            try:
+                self._update_batch(batch)
+                return {}
+            except QuerySyntaxError as e:
+                if len(batch) == 1:
+                    return {batch[0][0]: str(e)}
+        rejected: dict[str, str] = {}
+        for graph, body in batch:
+            if self.store_url is None:
+                try:
+                    self._update_batch([(graph, body)])
+                except QuerySyntaxError as e:
+                    rejected[graph] = str(e)
+                continue
+            r = self._request(
+                "PUT", self.store_url, what=f"writing graph <{graph}>", params={"graph": graph}, content=body,
+                headers={"Content-Type": "application/n-triples"},
+            )
+            if not r.is_success:
+                rejected[graph] = f"HTTP {r.status_code} {_server_message(r)}".rstrip()
+        return rejected
+
+    def _update_batch(self, batch: list[tuple[str, bytes]]) -> None:
+        ops = []
+        for graph, body in batch:
+            ops.append(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}}} }}")
+        self._update_text(" ;\n".join(ops), what=f"writing {len(batch)} graph{'s' if len(batch) > 1 else ''}")
+
+    def drop_graph(self, graph: str) -> None:
+        self._writable()
+        self._update_text(f"DROP SILENT GRAPH <{graph}>", what=f"dropping graph <{graph}>")
+
+    def graphs(self) -> list[str]:
+        res = self.query(
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{KG_GRAPHS}")) }}'
+        )
+        return sorted(row[0].value for row in res.rows if isinstance(row[0], ox.NamedNode))
+
+    # -- SPARQL -------------------------------------------------------------------------------
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
+        if bindings:
+            from ..queries import with_bindings
+
+            sparql = with_bindings(sparql, dict(bindings))
+        text = _with_prefixes(sparql)
+        r = self._request(
+            "POST", self.query_url, what="query",
+            data={"query": text, "union-default-graph": ""},
+            headers={"Accept": ACCEPT_RESULTS},
+        )
+        if r.status_code == 400:
+            added = text.count("\n") - sparql.count("\n")  # report positions in the user's text
+            msg = re.sub(r"\b(\d+):(\d+)\b", lambda m: f"{int(m[1]) - added}:{m[2]}" if int(m[1]) > added else m[0],
+                         _server_message(r), count=1)
+            raise QuerySyntaxError(f"invalid SPARQL (endpoint {self.query_url}): {msg}")
+        if not r.is_success:
+            raise StoreError(f"endpoint {self.query_url}: query failed: HTTP {r.status_code} {_server_message(r)}".rstrip())
+        return self._parse_results(r)
+
+    def _parse_results(self, r: httpx.Response) -> QueryResult:
+        ctype = r.headers.get("content-type", "").split(";")[0].strip().lower()
+        try:
+            if ctype in ("application/sparql-results+json", "application/json"):
+                res = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
+            elif ctype in ("application/sparql-results+xml", "application/xml"):
+                res = ox.parse_query_results(r.content, ox.QueryResultsFormat.XML)
+            elif ctype in RDF_TYPES:
+                triples = ox.parse(r.content, format=RDF_TYPES[ctype])
+                return QueryResult(kind="graph", triples=[(t.subject, t.predicate, t.object) for t in triples])
+            else:
+                raise StoreError(f"endpoint {self.query_url}: unexpected result type {ctype or 'none'!r}")
+        except SyntaxError as e:
+            raise StoreError(f"endpoint {self.query_url}: unreadable results ({str(e).splitlines()[0]})") from None
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult(kind="ask", boolean=bool(res))
+        variables = [v.value for v in res.variables]
+        rows = [[sol[v] for v in variables] for sol in res]
+        return QueryResult(kind="select", variables=variables, rows=rows)
+
+    def update(self, sparql: str) -> None:
+        self._writable()
+        self._update_text(_with_prefixes(sparql), what="update")
+
+    def _update_text(self, sparql: str, *, what: str) -> None:
+        r = self._request(
+            "POST", self.update_url, what=what, content=sparql.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+        if r.status_code == 400:
+            raise QuerySyntaxError(f"invalid SPARQL update (endpoint {self.update_url}): {_server_message(r)}")
+        if not r.is_success:
+            raise StoreError(f"endpoint {self.update_url}: {what} failed: HTTP {r.status_code} {_server_message(r)}".rstrip())
+
+    # -- export -------------------------------------------------------------------------------
+    def _graph_triples(self, graph: str) -> list[ox.Triple]:
+        """One graph's triples: Graph Store GET where there is one, else a CONSTRUCT."""
+        if self.store_url is not None:
+            r = self._request("GET", self.store_url, what=f"reading graph <{graph}>", params={"graph": graph},
+                              headers={"Accept": "application/n-triples"}, ok_404=True)
+            if r.status_code == 404:
+                return []
+            if r.is_success:
+                ctype = r.headers.get("content-type", "").split(";")[0].strip().lower()
+                return list(ox.parse(r.content, format=RDF_TYPES.get(ctype, ox.RdfFormat.N_TRIPLES)))
+            raise StoreError(f"endpoint {self.store_url}: reading graph <{graph}> failed: HTTP {r.status_code}")
+        res = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return [ox.Triple(*t) for t in res.triples]
+
+    def export(self, fmt: str) -> bytes:
+        try:
+            rdf_format = EXPORT_FORMATS[fmt]
+        except KeyError:
+            raise StoreError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
+        buf = io.BytesIO()
+        if fmt in DATASET_FORMATS:
+            quads = []
+            for g in self.graphs():
+                gn = ox.NamedNode(g)
+                quads.extend(ox.Quad(t.subject, t.predicate, t.object, gn) for t in self._graph_triples(g))
+            ox.serialize(quads, buf, rdf_format)
+            return buf.getvalue()
+        seen: set[ox.Triple] = set()
+        triples = []
+        for g in self.graphs():
+            for t in self._graph_triples(g):
+                if t not in seen:
+                    seen.add(t)
+                    triples.append(t)
+        prefixes = {"ckg": "https://w3id.org/conflict-kg/ontology#", "ckr": "https://w3id.org/conflict-kg/id/"}
+        ox.serialize(triples, buf, rdf_format, prefixes=prefixes if fmt in ("ttl", "turtle") else None)
+        return buf.getvalue()
+
+    def count(self) -> int:
+        res = self.query(
+            f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{KG_GRAPHS}")) }}'
+        )
+        return int(res.rows[0][0].value) if res.rows and res.rows[0][0] is not None else 0
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"endpoint {self.name} is open read-only")
+
+
+def _with_prefixes(sparql: str) -> str:
+    """The query with kg's PREFIX block in front unless it already starts with it (redeclaring a
+    prefix is legal SPARQL, so a query's own declarations still win)."""
+    block = sparql_prefixes()
+    return sparql if sparql.startswith(block) else block + sparql
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    low = text.lower()
+    if "refused" in low:
+        return "connection refused"
+    if "name or service" in low or "nodename" in low or "getaddrinfo" in low:
+        return "unknown host"
+    return text[:120]
+
+
+def _server_message(r: httpx.Response) -> str:
+    """The first meaningful line of a server's error body, short, for the one-line message."""
+    try:
+        text = r.text
+    except Exception:  # undecodable body: the status says enough
+        return ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("<"):
+            return line[:200]
+    return ""

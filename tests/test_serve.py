@@ -1,0 +1,107 @@
+"""`kg serve`: the embedded store as a read-only SPARQL endpoint, run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from .conftest import ROOT
+from .test_endpoint import free_port
+
+
+@pytest.fixture(scope="module")
+def endpoint(example_store):
+    port = free_port()
+    env = dict(os.environ, KG_STORE=str(example_store))
+    env.pop("KG_ENDPOINT", None)
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--max-rows", "50",
+                             "--timeout", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"kg serve did not start: {proc.stderr.read().decode()[:500]}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_select_json_get_and_post(endpoint):
+    q = "SELECT ?e WHERE { ?e a ckg:Airstrike } LIMIT 3"
+    r = httpx.get(endpoint, params={"query": q})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+json")
+    rows = r.json()["results"]["bindings"]
+    assert rows and all(b["e"]["type"] == "uri" for b in rows)
+    r2 = httpx.post(endpoint, data={"query": q})
+    assert r2.json() == r.json()
+    r3 = httpx.post(endpoint, content=q, headers={"Content-Type": "application/sparql-query"})
+    assert r3.json() == r.json()
+
+
+@pytest.mark.parametrize("accept,start", [
+    ("text/csv", "e\r\n"), ("text/tab-separated-values", "?e\n"),
+    ("application/sparql-results+xml", "<?xml"),
+])
+def test_formats_by_accept(endpoint, accept, start):
+    r = httpx.get(endpoint, params={"query": "SELECT ?e WHERE { ?e a ckg:Airstrike } LIMIT 2"},
+                  headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    assert r.text.startswith(start)
+
+
+def test_the_endpoint_works_as_a_kg_store(endpoint):
+    """`kg query --endpoint` against `kg serve`: the two halves of this issue agree."""
+    from .conftest import run_kg
+
+    p = run_kg("query", "who-controls", "--param", "place=Talbisseh", "--format", "csv", "--endpoint", endpoint)
+    assert p.returncode == 0, p.stderr_text
+    assert len(p.stdout_text.splitlines()) >= 2
+
+
+def test_update_is_refused(endpoint):
+    for r in (httpx.post(endpoint, data={"update": "DROP ALL"}),
+              httpx.post(endpoint, content="DROP ALL", headers={"Content-Type": "application/sparql-update"}),
+              httpx.post(endpoint, data={"query": "DELETE WHERE { ?s ?p ?o }"})):
+        assert r.status_code == 403 and "read-only" in r.text
+    assert httpx.put(endpoint, content="x").status_code == 405
+    r = httpx.get(endpoint, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 100  # still all there
+
+
+def test_service_is_refused(endpoint):
+    r = httpx.post(endpoint, data={"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
+    assert r.status_code == 400 and "SERVICE" in r.text and "--allow-service" in r.text
+
+
+def test_limits_and_bad_queries(endpoint):
+    r = httpx.get(endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 400 and "more than 50 rows" in r.text
+    r = httpx.get(endpoint, params={"query": "SELEC * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 400 and "invalid SPARQL" in r.text
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    t0 = time.monotonic()
+    r = httpx.get(endpoint, params={"query": slow}, timeout=30)
+    assert r.status_code == 503 and "timed out" in r.text and time.monotonic() - t0 < 10
+
+
+def test_service_detection_ignores_strings_iris_and_variables():
+    from kg.serve import uses_service
+
+    assert uses_service("SELECT * WHERE { service <http://x/> { ?s ?p ?o } }")
+    assert not uses_service('SELECT ?service WHERE { ?service rdfs:label "SERVICE <x>" . <http://x/SERVICE> ?p ?o }')
+    assert not uses_service("# SERVICE in a comment\nSELECT * WHERE { ?s ?p ?o }")
