@@ -54,13 +54,12 @@ SELECT ?e ?cls ?place ?date ?fat ?role ?actor ?article ?outlet ?published ?src W
     OPTIONAL { ?article schema:datePublished ?published }
   }
 }"""
-_Q_PLACES = sparql_prefixes() + """
-SELECT DISTINCT ?p ?up ?cc ?isCountry ?prov WHERE {
-  ?e ckg:place ?p .
-  OPTIONAL { ?p ckg:locatedIn+ ?up }
-  OPTIONAL { ?p ckg:countryCode ?cc }
-  OPTIONAL { ?p a ckg:Country . BIND(true AS ?isCountry) }
-  OPTIONAL { ?p ckg:locatedIn* ?prov . ?prov a ckg:Province }
+# Simple patterns only: property paths over a union of thousands of graphs that repeat the same
+# locatedIn triples are slow in Oxigraph; the closure is computed in Python instead.
+_Q_EDGES = sparql_prefixes() + "SELECT DISTINCT ?x ?y WHERE { ?x ckg:locatedIn ?y }"
+_Q_PLACE_FACTS = sparql_prefixes() + """
+SELECT DISTINCT ?p ?cc ?kind WHERE {
+  { ?p ckg:countryCode ?cc } UNION { ?p a ckg:Country BIND("Country" AS ?kind) } UNION { ?p a ckg:Province BIND("Province" AS ?kind) }
 }"""
 
 
@@ -132,15 +131,30 @@ def load_accounts(store: Store) -> tuple[list[Account], PlaceIndex]:
         if outlet is not None:
             a.outlet = outlet.value
     places = PlaceIndex()
-    for p, up, cc, is_country, prov in store.query(_Q_PLACES).rows:
-        if up is not None:
-            places.ancestors[p.value].add(up.value)
+    parents: dict[str, set[str]] = defaultdict(set)
+    for x, y in store.query(_Q_EDGES).rows:
+        parents[x.value].add(y.value)
+    provinces: set[str] = set()
+    for p, cc, kind in store.query(_Q_PLACE_FACTS).rows:
         if cc is not None:
             places.country[p.value] = cc.value
-        if is_country is not None:
+        if kind is not None and kind.value == "Country":
             places.countries.add(p.value)
-        if prov is not None:
-            places.province[p.value] = prov.value
+        if kind is not None and kind.value == "Province":
+            provinces.add(p.value)
+    for a in accs.values():
+        if a.place and a.place not in places.ancestors:
+            seen: set[str] = set()
+            todo = [a.place]
+            while todo:
+                for up in parents.get(todo.pop(), ()):
+                    if up not in seen:
+                        seen.add(up)
+                        todo.append(up)
+            places.ancestors[a.place] = seen
+            prov = next((x for x in [a.place, *sorted(seen)] if x in provinces), None)
+            if prov:
+                places.province[a.place] = prov
     return sorted(accs.values(), key=lambda a: a.iri), places
 
 
