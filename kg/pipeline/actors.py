@@ -107,7 +107,7 @@ class ActorFinder:
             return None, i
         for n in (2, 1):
             s = i - n
-            if s >= 0:
+            if s >= 0 and not doc[s].is_space:
                 f = fold(doc[s:i].text)
                 if f in nat:
                     return nat[f], s
@@ -122,6 +122,7 @@ class ActorFinder:
         if rec is None:
             rec = ActorRecord(key=key, label=label, cls=cls, country=cc, wikidata=wikidata)
             st.actors[key] = rec
+        text = " ".join(text.split())
         rec.aliases.add(text)
         st.add_mention(Mention(start, end, key, "actor", text, generic=generic))
 
