@@ -100,46 +100,29 @@ def actor_lexicon() -> list[LexActor]:
     return out
 
 
-@lru_cache(maxsize=1)
-def demonyms() -> dict[str, str]:
-    """nationality adjective or country name (folded) -> ISO2; metonyms (capitals) separate."""
+@lru_cache(maxsize=None)
+def _demonym_table(section: str) -> dict[str, str]:
+    """One section of demonyms.json (folded key -> ISO2); empty when the file is absent."""
     try:
         d = load_json("demonyms.json")
     except FileNotFoundError:
         return {}
-    out: dict[str, str] = {}
-    for k, v in (d.get("country_names") or {}).items():
-        out[fold(k)] = v
-    for k, v in (d.get("nationalities") or {}).items():
-        out[fold(k)] = v
-    return out
+    return {fold(k): v for k, v in (d.get(section) or {}).items()}
 
 
-@lru_cache(maxsize=1)
-def metonyms() -> dict[str, str]:
-    try:
-        d = load_json("demonyms.json")
-    except FileNotFoundError:
-        return {}
-    return {fold(k): v for k, v in (d.get("metonyms") or {}).items()}
-
-
-@lru_cache(maxsize=1)
 def nationality_words() -> dict[str, str]:
-    try:
-        d = load_json("demonyms.json")
-    except FileNotFoundError:
-        return {}
-    return {fold(k): v for k, v in (d.get("nationalities") or {}).items()}
+    """'syrian' -> SY: adjectives that name a side ('Syrian troops')."""
+    return _demonym_table("nationalities")
 
 
-@lru_cache(maxsize=1)
 def country_words() -> dict[str, str]:
-    try:
-        d = load_json("demonyms.json")
-    except FileNotFoundError:
-        return {}
-    return {fold(k): v for k, v in (d.get("country_names") or {}).items()}
+    """'syria', 'britain', 'drc' -> ISO2: names and short forms of countries."""
+    return _demonym_table("country_names")
+
+
+def metonyms() -> dict[str, str]:
+    """'moscow', 'kremlin' -> ISO2: seats of government that stand for it."""
+    return _demonym_table("metonyms")
 
 
 @lru_cache(maxsize=None)
