@@ -374,7 +374,24 @@ class EventExtractor:
         for ev in st.events:
             # only after merging: restatements without a place must not split from their lead
             ev.place = ev.place or ev.context_place
+        self._context_dates(doc, st)
         return doc
+
+    @staticmethod
+    def _context_dates(doc: Doc, st: DocState) -> None:
+        """A sentence without a date continues the story of the sentence before it, when that
+        one names a day ('The fatalities came on Monday, when ...'): within a paragraph only."""
+        dated = sorted((s, d) for s, _, d in st.dates)
+        for ev in st.events:
+            if ev.date is not None:
+                continue
+            start = ev.evidence.start
+            para = doc.text.rfind("\n\n", 0, start)
+            nxt = doc.text.find("\n\n", start)
+            lo, hi = para if para >= 0 else 0, nxt if nxt >= 0 else len(doc.text)
+            near = [(abs(doc[s].idx - start), d) for s, d in dated if lo <= doc[s].idx < hi and doc[s].idx >= st.body_start]
+            if near:
+                ev.date = min(near)[1]
 
     def _sentence(self, st: DocState, sent: Span) -> None:
         if sent.start_char < st.body_start:
