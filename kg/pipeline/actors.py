@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from ..records import ActorRecord
 from .lexicon import (
+    generic_state_name,
     LexActor,
     actor_lexicon,
     country_adjective,
@@ -314,9 +315,7 @@ class ActorFinder:
             cc = c
         elif cls in ("Army", "AirForce", "Navy", "Government", "Police", "StateForce", "MediaOutlet"):
             cc = st.main_country
-        if cc and cls in ("Army", "AirForce", "Navy", "Government") and not re.search(
-            r"\b(guard|division|brigade|corps|regiment|battalion|unit|command|wing|ministry|council|office)\b", f
-        ):
+        if cc and cls in ("Army", "AirForce", "Navy", "Government") and generic_state_name(f):
             key = generic_key(cc, cls)
             label_ = st.actors[key].label if key in st.actors else generic_label(cc, cls)
         else:

@@ -26,6 +26,8 @@ HEADS = {
     "coalition": {"StateForce", "Army", "AirForce"}, "alliance": {"StateForce", "RebelGroup", "Militia"},
 }
 DETERMINERS = {"the", "a", "an", "this", "that"}
+NOT_ARMED = {"civil", "society", "rights", "aid", "humanitarian", "medical", "relief", "advocacy", "civic", "media",
+             "press", "news", "research", "monitoring", "community", "women's", "youth", "student", "students"}
 PLACE_HEADS = {
     "town": {"Town", "City", "Village"}, "city": {"City", "Town"}, "village": {"Village", "Town"},
     "district": {"District"}, "province": {"Province"}, "region": {"Province", "Region"},
@@ -56,6 +58,8 @@ class Coref:
                 target = named[0]
                 start = t.i
             else:
+                if any(doc[k].lower_ in NOT_ARMED for k in range(start, t.i)):
+                    continue  # "the local civil society group", "a rights group": not an armed group
                 target = self._antecedent(st, HEADS[t.lower_], t.i)
             if target is None:
                 continue

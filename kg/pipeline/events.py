@@ -295,11 +295,12 @@ class EventExtractor:
         return None
 
     def _place_under(self, st: DocState, tok: Token) -> str | None:
-        for x in tok.subtree:
-            m = st.mention_at(x.i, "place")
-            if m:
-                return m.key
-        return None
+        """The most specific place named in a phrase ('on a village in Myanmar's Sagaing region'
+        -> Sagaing region, not Myanmar)."""
+        found = [m for x in tok.subtree if (m := st.mention_at(x.i, "place"))]
+        if not found:
+            return None
+        return max(found, key=lambda m: (_rank(st, m.key), -m.start)).key
 
     def _date(self, st: DocState, t: Token, sent: Span):
         inside = [(s, e, d) for s, e, d in st.dates if s >= sent.start and e <= sent.end]

@@ -53,6 +53,18 @@ UNIT_WORDS = re.compile(
 )
 
 
+GENERIC_STATE_WORDS = {"government", "army", "armed", "forces", "force", "military", "air", "navy", "naval", "the",
+                       "of", "national", "defence", "defense", "troops", "regime", "administration", "state"}
+
+
+def generic_state_name(folded: str) -> bool:
+    """'Sudanese Army', 'the Government of Mali', 'Syrian regime': the country's own side, one node.
+    'National Unity Government', 'Government of National Accord', 'Republican Guard': a named body."""
+    words = [w for w in re.split(r"[\s'-]+", folded) if w]
+    rest = [w for w in words if w not in GENERIC_STATE_WORDS and w not in nationality_words() and w not in country_words()]
+    return not rest and "national" not in words[:1] or (not rest and len(words) <= 2)
+
+
 STATE_MEDIA = re.compile(r"\bstate[- ](run )?(television|tv|media|broadcaster)\b", re.IGNORECASE)
 
 
@@ -69,9 +81,12 @@ class LexActor:
     @property
     def key(self) -> str:
         """A state's main army, air force, navy or government is the same node as the generic
-        side ("the army", "Syrian troops"), so graphs from different wordings merge."""
+        side ("the army", "Syrian troops"), so graphs from different wordings merge. Named units
+        (a Republican Guard) and named governments (a National Unity Government, a Government of
+        National Accord) stay apart."""
         roles = patterns()["generic_role_keys"]
-        if self.country and self.cls in ("Army", "AirForce", "Navy", "Government") and not UNIT_WORDS.search(self.name):
+        if (self.country and self.cls in ("Army", "AirForce", "Navy", "Government") and not UNIT_WORDS.search(self.name)
+                and (self.cls != "Government" or generic_state_name(fold(self.name)))):
             return f"{self.country.lower()}/{roles[self.cls]}"
         if self.country and self.cls == "MediaOutlet" and STATE_MEDIA.search(self.name):
             return f"{self.country.lower()}/{roles[self.cls]}"  # "Syrian state television" = "state media"
@@ -130,7 +145,8 @@ def country_adjective(cc: str) -> str:
     """The adjective used in generic labels ("Syrian army"); falls back to the code."""
     best = None
     for word, code in nationality_words().items():
-        if code == cc and (best is None or len(word) < len(best)) and "." not in word and len(word) > 2:
+        # the shortest real adjective: not a code like "drc" or "u.s."
+        if code == cc and "." not in word and len(word) > 3 and (best is None or len(word) < len(best)):
             best = word
     if best is None:
         return cc

@@ -13,11 +13,17 @@ from spacy.tokens import Doc
 
 class LineBreaks:
     def __call__(self, doc: Doc) -> Doc:
+        line_start = 0
         for i, tok in enumerate(doc[:-1]):
             if "\n" in tok.text or "\n" in tok.whitespace_:
                 nxt = doc[i + 1]
                 if not nxt.is_space:
                     nxt.is_sent_start = True
+                    line_start = i + 1
+            elif tok.text in ("—", "–", "--") and i - line_start <= 8 and doc[line_start].text.isupper() \
+                    and len(doc[line_start].text) > 1:
+                # "GOMA, Congo (AP) — M23 rebels seized ...": the dateline is no part of the sentence
+                doc[i + 1].is_sent_start = True
         return doc
 
 

@@ -125,6 +125,14 @@ def side_actor(st: DocState, doc: Doc, word: Token) -> str | None:
     m = st.mention_at(word.i, "actor")
     if m and not (m.generic and word.lower_ in sides and m.end - m.start == 1):
         return m.key
+    pm = st.mention_at(word.i, "place")
+    if pm and st.places.get(pm.key) and st.places[pm.key].cls == "Country":
+        # "Rwanda-backed rebels": the country itself acts
+        from ..records import ActorRecord
+
+        rec = st.actors.setdefault(pm.key, ActorRecord(key=pm.key, label=st.places[pm.key].label, cls="Country"))
+        rec.aliases.add(word.text)
+        return pm.key
     low = word.lower_
     cc = nationality_words().get(fold(word.text))
     cls = sides.get(low)
@@ -161,6 +169,7 @@ class Relations:
             self._controlled_by(doc, st, sent)
             self._under_control(doc, st, sent)
             self._took_control(doc, st, sent)
+            self._active_control(doc, st, sent)
             self._supported(doc, st, sent)
             self._located(doc, st, sent)
             self._attribution(doc, st, sent)
@@ -263,6 +272,20 @@ class Relations:
             agents += [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
             for o in objs:
                 place = _named_place(st, o)
+                for a in agents:
+                    self._add(st, "controls", a, place, sent)
+
+    # "the rebels control large parts of North Kivu", "government forces hold the city"
+    def _active_control(self, doc: Doc, st: DocState, sent: Span) -> None:
+        for t in sent:
+            if t.lemma_ not in ("control", "hold", "occupy") or t.pos_ != "VERB" or t.tag_ == "VBN" or _negated(t):
+                continue
+            agents = subject_actors(st, t)
+            for o in (c for c in t.children if c.dep_ == "dobj"):
+                place = _named_place(st, o)
+                if place is None and o.lemma_ in ("part", "parts", "area", "areas", "much", "most", "swathe", "swathes"):
+                    place = next((st.mention_at(g.i, "place").key for p in o.children if p.dep_ == "prep"
+                                  for g in p.children if st.mention_at(g.i, "place")), None)
                 for a in agents:
                     self._add(st, "controls", a, place, sent)
 
