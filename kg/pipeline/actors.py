@@ -41,7 +41,12 @@ STATE_UNIT = re.compile(
     re.IGNORECASE,
 )
 COREF_HEADS = {"observatory", "monitor", "group", "ministry", "agency", "mission", "coalition", "movement", "army"}
-AMBIGUOUS_ROLES = {"militants", "fighters", "gunmen", "attackers", "assailants", "insurgents", "terrorists"}
+_ARMED = frozenset({"RebelGroup", "JihadistGroup"})
+AMBIGUOUS_ROLES = {
+    "militants": _ARMED, "fighters": _ARMED, "insurgents": _ARMED, "terrorists": _ARMED, "jihadists": _ARMED,
+    "extremists": _ARMED, "guerrillas": _ARMED,
+    "gunmen": _ARMED | {"Militia"}, "attackers": _ARMED | {"Militia"}, "assailants": _ARMED | {"Militia"},
+}
 NOT_ACTORS = {"youtube", "facebook", "twitter", "x", "telegram", "whatsapp", "instagram", "tiktok", "god", "allah"}
 
 
@@ -197,8 +202,8 @@ class ActorFinder:
                 if cc is None:
                     if not self._generic_ok(doc, i, width, phrase, side, is_role):
                         continue
-                    cc = main
-                key = self._side_key(st, cls, cc, is_role, phrase)
+                    cc = self._possessor_country(doc, st, start) or main
+                key = self._side_key(st, cls, cc, is_role, phrase, i)
                 rec = st.actors.get(key)
                 label = rec.label if rec else generic_label(cc, cls)
                 self._add(st, key, label, rec.cls if rec else cls, cc, start, i + width, doc[start : i + width].text,
@@ -245,17 +250,36 @@ class ActorFinder:
                       "warplanes", "gendarmes", "gendarmerie", "civilians", "jets", "helicopters", "state news agency"}
         return phrase in standalone
 
-    def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "") -> str:
+    def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "", at: int = 0) -> str:
         """A generic non-state side links to the one named group of its kind in the article, if
-        there is exactly one ('the insurgents' in a Taliban story); words that fit any armed group
-        ('militants', 'gunmen', 'fighters') link to the one named non-state group of any kind."""
+        there is exactly one ('the rebels' in an M23 story). Words that fit several kinds of armed
+        group ('militants', 'insurgents', 'gunmen', 'the attackers') link to the group of a fitting
+        kind named most recently before them ('Boko Haram ... The attackers')."""
         if cls in NON_STATE:
             named = [a for a in st.actors.values() if a.cls in NON_STATE and "/" not in a.key.removeprefix("actor/")]
+            if phrase in AMBIGUOUS_ROLES:
+                fits = AMBIGUOUS_ROLES[phrase]
+                before = [m for m in st.mentions if m.kind == "actor" and m.end <= at and not m.generic
+                          and st.actors[m.key].cls in fits and "/" not in m.key.removeprefix("actor/")]
+                if before:
+                    return before[-1].key
             same = [a for a in named if a.cls == cls]
-            pick = same if len(same) == 1 else (named if len(named) == 1 and phrase in AMBIGUOUS_ROLES else [])
-            if len(pick) == 1:
-                return pick[0].key
+            if len(same) == 1:
+                return same[0].key
         return generic_key(cc, cls)
+
+    @staticmethod
+    def _possessor_country(doc: Doc, st: DocState, start: int) -> str | None:
+        """'Russia's defence ministry said its troops ...': 'its' is the speaker's side."""
+        if start == 0 or doc[start - 1].lower_ not in ("its", "their"):
+            return None
+        sent = doc[start].sent
+        before = [m for m in st.mentions if m.kind == "actor" and sent.start <= m.start < start]
+        for m in reversed(before):
+            cc = st.actors[m.key].country
+            if cc:
+                return cc
+        return None
 
     def _entities(self, doc: Doc, st: DocState) -> None:
         for e in doc.ents:

@@ -66,6 +66,7 @@ class EventExtractor:
         self.nouns: dict[str, str] = lex["nouns"]
         self.light = set(lex["light_verbs"])
         self.particles: dict[str, list[str]] = lex["verb_particles"]
+        self.blocked: dict[str, list[str]] = lex.get("blocked_particles", {})
         self.obj_classes: dict[str, str] = lex["object_classes"]
         self.priority = {c: i for i, c in enumerate(lex["priority"])}
         self.death = set(lex["death_words"])
@@ -113,6 +114,8 @@ class EventExtractor:
     def _verb_class(self, t: Token) -> str | None:
         lemma = t.lemma_.lower()
         cls = self.verbs.get(lemma)
+        if {c.lower_ for c in t.children if c.dep_ in ("prt", "dobj", "advmod")} & set(self.blocked.get(lemma, ())):
+            return None  # "shot down 15 drones", "took place": no attack
         need = self.particles.get(lemma)
         if need is not None:
             kids = {c.lower_ for c in t.children} | {c.lemma_ for c in t.children}
