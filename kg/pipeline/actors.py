@@ -41,6 +41,8 @@ STATE_UNIT = re.compile(
     re.IGNORECASE,
 )
 COREF_HEADS = {"observatory", "monitor", "group", "ministry", "agency", "mission", "coalition", "movement", "army"}
+MODIFIERS = {"health", "security", "military", "local", "regional", "provincial", "government", "state", "police",
+             "intelligence", "defence", "defense", "interior", "foreign", "medical", "border", "special", "elite"}
 _ARMED = frozenset({"RebelGroup", "JihadistGroup"})
 AMBIGUOUS_ROLES = {
     "militants": _ARMED, "fighters": _ARMED, "insurgents": _ARMED, "terrorists": _ARMED, "jihadists": _ARMED,
@@ -119,6 +121,11 @@ class ActorFinder:
                     return nat[f], s
                 if f in cw and doc[s].text[:1].isupper():
                     return cw[f], s
+        # "Palestinian health officials", "Malian security sources": one modifier in between
+        if i >= 2 and doc[i - 1].is_lower and doc[i - 1].pos_ in ("NOUN", "ADJ") and doc[i - 1].lower_ in MODIFIERS:
+            f = fold(doc[i - 2].text)
+            if f in nat:
+                return nat[f], i - 2
         # "Saudi-led", "Turkish-backed": the country leads or backs, the force is not its own
         return None, i
 
@@ -186,7 +193,7 @@ class ActorFinder:
                 cc, cstart = self._country_of(doc, start)
                 if cc:
                     start = cstart
-                named = self._named_before(doc, st, start)
+                named = self._named_before(doc, st, start) or self._possessor_group(doc, st, start, is_role or cls in NON_STATE)
                 if named is not None and (is_role or cls in NON_STATE):
                     m = named
                     self._add(st, m.key, st.actors[m.key].label, st.actors[m.key].cls, st.actors[m.key].country,
@@ -267,6 +274,17 @@ class ActorFinder:
             if len(same) == 1:
                 return same[0].key
         return generic_key(cc, cls)
+
+    @staticmethod
+    def _possessor_group(doc: Doc, st: DocState, start: int, armed: bool) -> Mention | None:
+        """'Hamas denied that its fighters ...': the fighters are the group's own."""
+        if not armed or start == 0 or doc[start - 1].lower_ not in ("its", "their"):
+            return None
+        sent = doc[start].sent
+        before = [m for m in st.mentions if m.kind == "actor" and sent.start <= m.start < start and not m.generic]
+        if before and st.actors[before[-1].key].cls in NON_STATE:
+            return before[-1]
+        return None
 
     @staticmethod
     def _possessor_country(doc: Doc, st: DocState, start: int) -> str | None:
