@@ -1,0 +1,66 @@
+"""Extraction on wire-style texts from conflicts outside the dev corpus (tests/data/README.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract
+from kg.readers import article_from_text
+
+DATA = Path(__file__).parent / "data"
+DATES = {"congo-m23-sake": dt.date(2024, 2, 7), "ukraine-kharkiv-strike": dt.date(2024, 3, 14),
+         "nigeria-borno-farmers": dt.date(2023, 6, 3), "gaza-nuseirat-school": dt.date(2024, 6, 6)}
+
+
+@pytest.fixture(scope="module")
+def ex():
+    arts = [article_from_text((DATA / f"{n}.txt").read_text(encoding="utf-8"), source=n, published=d)
+            for n, d in DATES.items()]
+    return {e.article.source: e for e in extract(arts)}
+
+
+def labels(e, keys):
+    return {e.actors[k].label for k in keys}
+
+
+def test_congo(ex):
+    e = ex["congo-m23-sake"]
+    cap = [v for v in e.events if v.cls == "TerritoryCapture"]
+    assert cap and labels(e, cap[0].agents) == {"March 23 Movement"} and e.places[cap[0].place].label == "Sake"
+    assert cap[0].date == dt.date(2024, 2, 6)  # "on Tuesday" before Wednesday 7 February
+    rel = {(r.predicate, r.subject, r.object) for r in e.relations}
+    rwanda = next(k for k, a in e.actors.items() if a.label == "Rwanda")
+    assert ("supports", rwanda, "actor/m23") in rel  # "the Rwanda-backed rebels"
+    assert any(p == "controls" and s == "actor/m23" for p, s, o in rel)
+    assert e.actors["actor/cd/army"].label == "Congolese army"
+
+
+def test_ukraine(ex):
+    e = ex["ukraine-kharkiv-strike"]
+    strike = [v for v in e.events if v.fatalities == 7]
+    assert strike and e.places[strike[0].place].label == "Kharkiv" and labels(e, strike[0].agents) == {"Russian army"}
+    assert not any(v.cls == "Killing" for v in e.events)  # drones shot down are no killing
+    cap = [v for v in e.events if v.cls == "TerritoryCapture"]
+    assert cap and labels(e, cap[0].agents) == {"Russian army"}  # "Russia's defence ministry said its troops"
+
+
+def test_nigeria(ex):
+    e = ex["nigeria-borno-farmers"]
+    bh = next(k for k, a in e.actors.items() if a.label == "Boko Haram")
+    assert {"attackers", "insurgents"} <= e.actors[bh].aliases
+    attack = [v for v in e.events if v.fatalities == 20]
+    assert attack and attack[0].agents == [bh] and any(e.actors[t].cls == "Civilians" for t in attack[0].targets)
+    assert e.places[attack[0].place].label == "Zabarmari" and not e.places[attack[0].place].resolved
+
+
+def test_gaza(ex):
+    e = ex["gaza-nuseirat-school"]
+    strike = [v for v in e.events if v.fatalities == 27]
+    assert strike and strike[0].cls == "Airstrike" and labels(e, strike[0].agents) == {"Israeli air force"}
+    assert strike[0].reported_by  # "Palestinian health officials said"
+    assert any(v.cls == "Shelling" and labels(e, v.agents) == {"Hezbollah"} for v in e.events)
+    hamas = next(k for k, a in e.actors.items() if a.label == "Hamas")
+    assert e.actors[hamas].cls == "Militia"
