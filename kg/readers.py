@@ -24,6 +24,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+MAX_CHARS = 1_000_000  # spaCy's own limit for one text; news articles are far shorter
 MAX_BYTES = 64 * 1024 * 1024  # a news article is never this big; refuse rather than exhaust memory
 
 
@@ -124,6 +125,11 @@ def article_from_text(
     body_text = re.sub(r"\n{3,}", "\n\n", body_text)
     if not body_text and not title:
         raise InputError(f"{source}: no article text (only page furniture)")
+    if len(body_text) > MAX_CHARS:
+        raise InputError(
+            f"{source}: article too long ({len(body_text):,} characters; at most {MAX_CHARS:,}): "
+            "split it into articles"
+        )
     return Article(
         text=body_text,
         title=title or None,
@@ -149,7 +155,7 @@ def _html_article(data: bytes, source: str, **meta: object) -> Article:
         raise InputError(f"{source}: HTML page has no article body")
     get = doc.get if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
     text = get("text") or ""
-    if not text.strip():
+    if len(text.split()) < 8:
         raise InputError(f"{source}: HTML page has no article body")
     published = meta.get("published") or _safe_date(get("date"))
     return article_from_text(

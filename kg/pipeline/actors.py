@@ -146,9 +146,9 @@ class ActorFinder:
             ((doc.vocab.strings[m], s, e) for m, s, e in matches), key=lambda x: (-(x[2] - x[1]), x[1])
         )
         for lex_id, s, e in spans:
-            if any(m.overlaps(s, e) and m.kind == "actor" for m in st.mentions):
+            if st.overlapping(s, e, "actor"):
                 continue
-            if any(m.kind == "place" and m.start <= s and e <= m.end and m.end - m.start > e - s for m in st.mentions):
+            if any(m.start <= s and e <= m.end and m.end - m.start > e - s for m in st.overlapping(s, e, "place")):
                 continue  # 'AU' inside 'PORT-AU-PRINCE'
             a = self.lex_by_id[lex_id]
             key = f"actor/{a.key}"
@@ -180,7 +180,7 @@ class ActorFinder:
                     is_role = cls is not None
                 if cls is None:
                     continue
-                if any(m.overlaps(i, i + width) and m.kind == "actor" for m in st.mentions):
+                if st.overlapping(i, i + width, "actor"):
                     continue
                 start = i
                 side = None
@@ -313,7 +313,7 @@ class ActorFinder:
                 span = doc.char_span(e.start_char + pstart, e.start_char + pstart + len(part), alignment_mode="expand")
                 if span is None or not part.strip():
                     continue
-                if any(m.overlaps(span.start, span.end) for m in st.mentions):
+                if st.covered(span.start, span.end):
                     continue
                 self._entity(doc, st, span, e.label_)
 

@@ -37,6 +37,7 @@ PLACE_PREPS = {"in", "at", "near", "on", "around", "outside", "across", "inside"
                "within", "north", "south", "east", "west", "to", "toward", "towards", "from"}
 SKIP_HEADS = {"area", "zone", "scene", "site", "front", "line", "lines", "video", "footage", "image", "photo"}
 DENY = {"deny", "reject", "dismiss", "refute"}
+MAX_SENTENCE = 250  # tokens; longer "sentences" are lists, tables or broken text
 INJURY = {"injured", "injuring", "wounded", "wounding", "hurt", "injuries", "wounds", "missing", "abducted", "kidnapped", "arrested", "captured"}
 SUPPORT_VERBS = {"back", "support", "cover", "aid", "assist", "help"}
 REALISING = {"begin", "start", "continue", "resume", "go", "manage", "be", "have", "keep", "come", "use", "help"}
@@ -400,6 +401,8 @@ class EventExtractor:
     def _sentence(self, st: DocState, sent: Span) -> None:
         if sent.start_char < st.body_start:
             return  # the headline restates the body's events
+        if len(sent) > MAX_SENTENCE:
+            return  # no news sentence is this long: a list, a table or a broken text
         trig = self._triggers(sent)
         accounts: list[dict] = []
         for t, cls, n in trig:

@@ -165,6 +165,8 @@ class Relations:
         self.attr_verbs = set(p["attribution_verbs"])
         self.past = set(p["past_adverbs"])
         for sent in doc.sents:
+            if len(sent) > 250:
+                continue  # a list or broken text, not a sentence: nothing reliable to read
             self._hyphen_modifiers(doc, st, sent)
             self._controlled_by(doc, st, sent)
             self._under_control(doc, st, sent)

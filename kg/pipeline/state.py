@@ -49,22 +49,37 @@ class DocState:
             return None
         return self.countries.most_common(1)[0][0]
 
+    # mentions are also indexed by token, so that lookups stay linear on very long texts
+    _at: dict[int, Mention] = field(default_factory=dict)
+
     def covered(self, start: int, end: int) -> bool:
-        return any(m.overlaps(start, end) for m in self.mentions)
+        return any(i in self._at for i in range(start, end))
+
+    def overlapping(self, start: int, end: int, kind: str | None = None) -> list[Mention]:
+        found = {id(m): m for i in range(start, end) if (m := self._at.get(i)) is not None}
+        return [m for m in found.values() if kind is None or m.kind == kind]
 
     def add_mention(self, m: Mention) -> None:
-        self.mentions = [x for x in self.mentions if not x.overlaps(m.start, m.end)]
-        self.mentions.append(m)
-        self.mentions.sort(key=lambda x: x.start)
+        old = self.overlapping(m.start, m.end)
+        if old:
+            gone = {id(x) for x in old}
+            self.mentions = [x for x in self.mentions if id(x) not in gone]
+            for x in old:
+                for i in range(x.start, x.end):
+                    self._at.pop(i, None)
+        pos = len(self.mentions)
+        while pos > 0 and self.mentions[pos - 1].start > m.start:
+            pos -= 1
+        self.mentions.insert(pos, m)
+        for i in range(m.start, m.end):
+            self._at[i] = m
 
     def mentions_in(self, span: Span, kind: str | None = None) -> list[Mention]:
         return [m for m in self.mentions if m.start >= span.start and m.end <= span.end and (kind is None or m.kind == kind)]
 
     def mention_at(self, i: int, kind: str | None = None) -> Mention | None:
-        for m in self.mentions:
-            if m.start <= i < m.end and (kind is None or m.kind == kind):
-                return m
-        return None
+        m = self._at.get(i)
+        return m if m is not None and (kind is None or m.kind == kind) else None
 
 
 def state(doc: Doc) -> DocState:
