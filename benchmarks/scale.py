@@ -38,20 +38,18 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = [ROOT.parent / "shared/corpus/dev", ROOT.parent / "shared/corpus/homs-2015"]
 sys.path.insert(0, str(ROOT))
 
-# a value for every required (and some optional) parameter of the named queries
+# a value for every required parameter of the named queries (optional filters left unset)
 QUERY_PARAMS = {
-    "actor-events": {"actor": "Syrian army", "role": "any"},
+    "actor-events": {"actor": "Syrian army"},
     "actors-in-place": {"place": "Homs province"},
-    "actors": {"class": "NonStateArmedGroup"},
-    "events-near": {"place": "Homs", "km": "50"},
-    "events": {"place": "Syria"},
+    "events-near": {"place": "Homs"},
     "evidence": {"subject": "rebels", "object": "Talbisseh"},
     "places-in": {"place": "Syria"},
-    "supports": {"actor": "Russia"},
     "who-controls": {"place": "Talbisseh"},
-    "event-sources": {"place": "Homs province"},
+    "control-at": {"place": "Talbisseh", "date": "2015-10-20"},
+    "control-history": {"place": "Talbisseh"},
+    "event-accounts": {"event": "https://w3id.org/conflict-kg/id/merged/none"},
 }
-
 
 def rss_mb() -> float:
     """Current resident memory of this process (MB), from /proc (Linux)."""
@@ -89,7 +87,8 @@ def free_port() -> int:
 class OxigraphServer:
     """`oxigraph serve --union-default-graph` on a free port with a fresh database."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout_s: float | None = None) -> None:
+        self.extra = ["--timeout-s", str(int(timeout_s))] if timeout_s else []
         exe = Path(sys.executable).with_name("oxigraph")
         self.exe = str(exe) if exe.exists() else shutil.which("oxigraph")
         if not self.exe:
@@ -101,7 +100,7 @@ class OxigraphServer:
         self.dir = tempfile.mkdtemp(prefix="kg-bench-ox-")
         port = free_port()
         self.proc = subprocess.Popen([self.exe, "serve", "--location", self.dir, "--bind", f"127.0.0.1:{port}",
-                                      "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                      "--union-default-graph", *self.extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{port}"
         for _ in range(200):
             try:
@@ -245,71 +244,93 @@ def _copies_of(nq_by_graph: dict[str, list], n_needed: int):
         k += 1
 
 
-def part_queries(args) -> dict:
-    import pyoxigraph as ox
-
+def part_build(args) -> dict:
+    """A store of >= args.triples quads at args.store: the corpus graphs copied under new IRIs."""
     from kg.ingest import article_graph_iri
     from kg.parallel import graphs_in_process
-    from kg.queries import bind_params, named_queries, with_bindings
 
     per_graph = {article_graph_iri(a): [(q.subject, q.predicate, q.object) for q in quads]
                  for a, quads in graphs_in_process(articles(1))}
-    tmp = Path(tempfile.mkdtemp(prefix="kg-bench-q-"))
-    store = _open("", str(tmp / "s"))
+    store = _open("", args.store)
     t0 = time.perf_counter()
-    batch = []
-    for _, quads in _copies_of(per_graph, args.triples):
+    batch: list = []
+    for _, quads in _copies_of(per_graph, int(args.triples * 1.02)):  # some quads repeat within a graph
         batch.extend(quads)
         if len(batch) > 200_000:
             store._db.bulk_extend(batch)
             batch = []
     store._db.bulk_extend(batch)
     store._db.optimize()
-    build = time.perf_counter() - t0
-    n = store.count()
-    stores = {"embedded": store}
-    server = None
-    if args.target:
-        # the same data into the server, through the Graph Store Protocol (one POST of N-Quads)
+    out = {"quads": store.count(), "articles": len(store.graphs()) - 1, "build_s": time.perf_counter() - t0}
+    if args.target:  # the same data into the server, in one Graph Store POST of N-Quads
         import httpx
 
-        buf = store.export("nq")
         t0 = time.perf_counter()
-        r = httpx.post(args.target + "/store", content=buf, headers={"Content-Type": "application/n-quads"}, timeout=600)
+        r = httpx.post(args.target + "/store", content=store.export("nq"),
+                       headers={"Content-Type": "application/n-quads"}, timeout=1800)
         r.raise_for_status()
-        server = _open(args.target, "")
-        stores["server"] = server
-    out: dict = {"quads": n, "articles": len(store.graphs()) - 1, "build_s": build, "latency_ms": {}}
-    for qname, q in named_queries().items():
-        text = with_bindings(q.sparql, bind_params(q, QUERY_PARAMS.get(qname, {})))
-        row = {}
-        for sname, st in stores.items():
-            st.query(text)  # warm-up
-            times, rows = [], 0
-            for _ in range(args.repeat):
-                t = time.perf_counter()
-                rows = len(st.query(text).rows)
-                times.append((time.perf_counter() - t) * 1000)
-            row[sname] = {"p50": statistics.median(times), "max": max(times), "rows": rows}
-        out["latency_ms"][qname] = row
+        out["server_load_s"] = time.perf_counter() - t0
     store.close()
-    if server:
-        server.close()
-    shutil.rmtree(tmp, ignore_errors=True)
-    del ox
     return out
 
 
-PARTS = {"bare": part_bare, "ingest": part_ingest, "writes": part_writes, "memory": part_memory, "queries": part_queries}
+def part_query(args) -> dict:
+    """One named query's latency (median of args.repeat runs after a warm-up)."""
+    from kg.queries import bind_params, named_queries, with_bindings
+
+    q = named_queries()[args.name]
+    text = with_bindings(q.sparql, bind_params(q, QUERY_PARAMS.get(args.name, {})))
+    store = _open(args.target, args.store) if args.target else __import__("kg.store", fromlist=["x"]).open_store(
+        args.store, read_only=True)
+    t = time.perf_counter()
+    store.query(text)  # warm-up; a query slower than the budget is not repeated
+    if time.perf_counter() - t > args.query_timeout:
+        return {"p50": None, "timeout_s": args.query_timeout}
+    times, rows = [], 0
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        rows = len(store.query(text).rows)
+        times.append((time.perf_counter() - t) * 1000)
+    return {"p50": statistics.median(times), "max": max(times), "rows": rows}
 
 
-def run_part(name: str, **kw) -> dict:
-    cmd = [sys.executable, __file__, "--part", name]
+def queries(args, tmp: Path) -> dict:
+    """Build the big store, then time every named query, each in its own process with a timeout
+    (a pathological query must not stall the whole benchmark)."""
+    from kg.queries import named_queries
+
+    store = tmp / "big"
+    with OxigraphServer(timeout_s=args.query_timeout) as url:
+        out = run_part("build", triples=args.triples, store=store, target=url)
+        out["latency_ms"] = {}
+        for name in named_queries():
+            row = {}
+            for sname, target in (("embedded", ""), ("server", url)):
+                try:
+                    row[sname] = run_part("query", name=name, store=store, target=target, repeat=args.repeat,
+                                          timeout=args.query_timeout * 2 + 15, query_timeout=args.query_timeout,
+                                          env={"KG_ENDPOINT_RETRIES": "1", "KG_ENDPOINT_TIMEOUT": str(args.query_timeout)})
+                except subprocess.TimeoutExpired:
+                    row[sname] = {"p50": None, "timeout_s": args.query_timeout}
+                except SystemExit as e:  # the server's own timeout, or a failure: keep its last line
+                    row[sname] = {"p50": None, "timeout_s": args.query_timeout, "error": str(e).strip().splitlines()[-1][:200]}
+            out["latency_ms"][name] = row
+            print(f"  {name}: {row}", file=sys.stderr, flush=True)
+    return out
+
+
+PARTS = {"bare": part_bare, "ingest": part_ingest, "writes": part_writes, "memory": part_memory,
+         "build": part_build, "query": part_query}
+
+
+def run_part(part: str, *, timeout: float | None = None, env: dict | None = None, **kw) -> dict:
+    cmd = [sys.executable, __file__, "--part", part]
     for k, v in kw.items():
         cmd += [f"--{k.replace('_', '-')}", str(v)]
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=timeout,
+                       env={**os.environ, **(env or {})})
     if p.returncode != 0:
-        raise SystemExit(f"part {name} failed:\n{p.stderr[-3000:]}")
+        raise SystemExit(f"part {part} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
@@ -323,6 +344,8 @@ def main() -> None:
     ap.add_argument("--memory-lines", type=int, default=100_000)
     ap.add_argument("--triples", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--name", default="")
+    ap.add_argument("--query-timeout", type=float, default=30.0, help="seconds per query run")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: ingest,server,memory,queries")
     ap.add_argument("--json", dest="json_out", help="also write every figure here")
     args = ap.parse_args()
@@ -347,8 +370,7 @@ def main() -> None:
             res["memory"] = run_part("memory", memory_lines=args.memory_lines, workers=args.workers)
             print(_report_memory(res["memory"]), flush=True)
         if "queries" not in skip:
-            with OxigraphServer() as url:
-                res["queries"] = run_part("queries", triples=args.triples, repeat=args.repeat, target=url)
+            res["queries"] = queries(args, tmp)
             print(_report_queries(res["queries"]), flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -389,12 +411,16 @@ def _report_memory(m: dict) -> str:
 
 
 def _report_queries(q: dict) -> str:
-    lines = [f"named queries on {q['quads']:,} quads ({q['articles']:,} article graphs; built in {q['build_s']:.0f} s): "
+    lines = [f"named queries on {q['quads']:,} quads ({q['articles']:,} article graphs; built in {q['build_s']:.0f} s; "
+             f"server load {q.get('server_load_s', 0):.0f} s): "
              "median ms (rows)", f"{'query':<24}{'embedded':>16}{'oxigraph server':>18}"]
+    def cell(c: dict | None) -> str:
+        if not c:
+            return ""
+        return f"> {c['timeout_s']:.0f} s" if c.get("p50") is None else f"{c['p50']:.1f} ({c['rows']})"
+
     for name, row in q["latency_ms"].items():
-        e, s = row["embedded"], row.get("server")
-        srv = f"{s['p50']:10.1f} ({s['rows']})" if s else ""
-        lines.append(f"{name:<24}{e['p50']:10.1f} ({e['rows']}){srv:>18}")
+        lines.append(f"{name:<24}{cell(row['embedded']):>16}{cell(row.get('server')):>18}")
     return "\n".join(lines)
 
 

@@ -71,6 +71,10 @@ class Store(ABC):
     @abstractmethod
     def count(self) -> int: ...
 
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Persist buffered writes. Long ingests call it every few hundred articles: RocksDB keeps
+        written data in memory until flushed, which would otherwise grow without end."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         pass
 
