@@ -234,18 +234,22 @@ def _clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _sparql_json(res: QueryResult) -> dict[str, Any]:
-    def term(t: Any) -> dict[str, str]:
-        if isinstance(t, ox.NamedNode):
-            return {"type": "uri", "value": t.value}
-        if isinstance(t, ox.BlankNode):
-            return {"type": "bnode", "value": t.value}
-        d = {"type": "literal", "value": t.value}
-        if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype and t.datatype.value != XSD + "string":
-            d["datatype"] = t.datatype.value
-        return d
+def json_term(t: Any) -> dict[str, str]:
+    """One RDF term in the SPARQL 1.1 Query Results JSON format (also used by kg serve)."""
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Triple):
+        return {"type": "triple", "value": str(t)}
+    d = {"type": "literal", "value": t.value}
+    if t.language:
+        d["xml:lang"] = t.language
+    elif t.datatype and t.datatype.value != XSD + "string":
+        d["datatype"] = t.datatype.value
+    return d
 
-    bindings = [{v: term(t) for v, t in zip(res.variables, row) if t is not None} for row in res.rows]
+
+def _sparql_json(res: QueryResult) -> dict[str, Any]:
+    bindings = [{v: json_term(t) for v, t in zip(res.variables, row) if t is not None} for row in res.rows]
     return {"head": {"vars": res.variables}, "results": {"bindings": bindings}}

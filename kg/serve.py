@@ -39,7 +39,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .queries import is_update
+from .queries import is_update, json_term
 from .vocab import PREFIXES, XSD
 
 ROUTES = {"/sparql", "/query", "/"}
@@ -137,21 +137,6 @@ def negotiate(accept: str, fmt: str | None, graph: bool) -> str:
 
 
 # -- result writers (row by row, so the row limit and the time budget hold while writing) -------
-def _json_term(t: Any) -> dict[str, str]:
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Triple):
-        return {"type": "triple", "value": str(t)}
-    d = {"type": "literal", "value": t.value}
-    if t.language:
-        d["xml:lang"] = t.language
-    elif t.datatype and t.datatype.value != XSD + "string":
-        d["datatype"] = t.datatype.value
-    return d
-
-
 def _xml_term(t: Any) -> str:
     if isinstance(t, ox.NamedNode):
         return f"<uri>{escape(t.value)}</uri>"
@@ -176,7 +161,7 @@ def _plain(t: Any) -> str:
 
 def render_select(variables: list[str], rows: list[list[Any]], media: str) -> bytes:
     if media == JSON_TYPE:
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
     if media == XML_TYPE:
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
