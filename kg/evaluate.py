@@ -288,48 +288,55 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     notes: list[str] = res.setdefault("notes", [])
     lenient, strict = Counts(0, len(sys_events), 0), Counts(0, len(sys_events), 0)
     fat, dates = Acc(), Acc()
-    used_l: set[str] = set()
-    used_s: set[str] = set()
-    event_map: dict[int, str] = {}
-    for gi_e, ge in enumerate(gold.get("events") or []):
-        lenient.gold += 1
-        strict.gold += 1
+    gold_events = list(gold.get("events") or [])
+    lenient.gold = strict.gold = len(gold_events)
+    # Best-first alignment over all (gold, system) pairs, as ACE-style scorers do: a pair that
+    # agrees on place and agents is aligned before one that agrees on either, so one loose system
+    # event cannot take a gold event from the account that really reports it.
+    cand_l: list[tuple[int, int, int, str]] = []
+    cand_s: list[tuple[int, int, str]] = []
+    for gi_e, ge in enumerate(gold_events):
         gp = place_node.get(ge.get("place")) if ge.get("place") else None
         gagents = {actor_node.get(a) for a in ge.get("agents") or []} - {None}
-        best_l = best_s = None
-        for eid, se in sys_events.items():
+        for order, (eid, se) in enumerate(sys_events.items()):
             if ge["type"] not in se["cls"]:
                 continue
             place_ok = gp is not None and se["place"] == gp
             agent_ok = bool(gagents & se["agent"])
             loose = not ge.get("place") and not gagents and not ge.get("agents")
-            if eid not in used_l and (place_ok or agent_ok or loose) and best_l is None:
-                best_l = eid
+            if place_ok or agent_ok or loose:
+                cand_l.append((-(place_ok + agent_ok), gi_e, order, eid))
             strict_place = place_ok or (not ge.get("place") and se["place"] is None)
             strict_agent = agent_ok or (not ge.get("agents") and not se["agent"])
-            if eid not in used_s and strict_place and strict_agent and best_s is None:
-                best_s = eid
+            if strict_place and strict_agent:
+                cand_s.append((gi_e, order, eid))
+    event_map: dict[int, str] = {}
+    used_l: set[str] = set()
+    for _, gi_e, _, eid in sorted(cand_l):
+        if gi_e not in event_map and eid not in used_l:
+            event_map[gi_e] = eid
+            used_l.add(eid)
+    strict_map: dict[int, str] = {}
+    for gi_e, _, eid in sorted(cand_s):
+        if gi_e not in strict_map and eid not in strict_map.values():
+            strict_map[gi_e] = eid
+    lenient.tp, strict.tp = len(event_map), len(strict_map)
+    for gi_e, ge in enumerate(gold_events):
         desc = f'{ge["type"]} at {ge.get("place")} by {", ".join(ge.get("agents") or []) or "-"}'
-        if best_l:
-            used_l.add(best_l)
-            event_map[gi_e] = best_l
-            lenient.tp += 1
-            se = sys_events[best_l]
-            if ge.get("fatalities") is not None:
-                fat.n += 1
-                fat.ok += se["fatalities"] == ge["fatalities"]
-                if se["fatalities"] != ge["fatalities"]:
-                    notes.append(f'fatalities of {desc}: {se["fatalities"]} for {ge["fatalities"]}')
-            if ge.get("date"):
-                dates.n += 1
-                dates.ok += se["date"] == ge["date"]
-                if se["date"] != ge["date"]:
-                    notes.append(f'date of {desc}: {se["date"]} for {ge["date"]}')
-        else:
+        if gi_e not in event_map:
             notes.append(f"missed event: {desc}")
-        if best_s:
-            used_s.add(best_s)
-            strict.tp += 1
+            continue
+        se = sys_events[event_map[gi_e]]
+        if ge.get("fatalities") is not None:
+            fat.n += 1
+            fat.ok += se["fatalities"] == ge["fatalities"]
+            if se["fatalities"] != ge["fatalities"]:
+                notes.append(f'fatalities of {desc}: {se["fatalities"]} for {ge["fatalities"]}')
+        if ge.get("date"):
+            dates.n += 1
+            dates.ok += se["date"] == ge["date"]
+            if se["date"] != ge["date"]:
+                notes.append(f'date of {desc}: {se["date"]} for {ge["date"]}')
     for eid, se in sys_events.items():
         if eid not in used_l:
             notes.append(f'extra event: {"/".join(sorted(se["cls"]))} at {_short(se["place"])} by '

@@ -328,6 +328,8 @@ class EventExtractor:
             nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
             if nxt in NOT_COUNT_NEXT or (k + 1 < len(toks) and toks[k + 1].like_num):
                 continue
+            if tok.dep_ == "nummod" and (tok.head.lower_ in NOT_COUNT_NEXT or tok.head.lemma_.lower() in self.nouns):
+                continue  # "15 air strikes", "three raids": events counted, not people
             counted, extra, seen_partner = False, 0, False
             for j in range(k + 1, min(len(toks), k + 11)):
                 x = toks[j]
