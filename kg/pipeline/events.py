@@ -69,6 +69,7 @@ class EventExtractor:
         self.particles: dict[str, list[str]] = lex["verb_particles"]
         self.blocked: dict[str, list[str]] = lex.get("blocked_particles", {})
         self.obj_classes: dict[str, str] = lex["object_classes"]
+        self.person_objects: set[str] = set(lex["person_objects"]["nouns"])
         self.priority = {c: i for i, c in enumerate(lex["priority"])}
         self.death = set(lex["death_words"])
         self.negators = set(lex["negators"])
@@ -96,6 +97,14 @@ class EventExtractor:
                     lemma = " ".join([*words[:-1], lemmas[k + n - 1]])
                     cls = self.nouns.get(phrase) or self.nouns.get(lemma)
                     head = toks[k + n - 1]
+                    if cls and n == 1 and head.dep_ == "compound" and head.head.lemma_.lower() in self.nouns:
+                        # "missile attacks", "rocket attack": the weapon names the kind of attack
+                        outer = self.nouns[head.head.lemma_.lower()]
+                        if self.priority.get(cls, 99) < self.priority.get(outer, 99):
+                            out.append((head.head, cls, 2))
+                            k = head.head.i - sent.start + 1
+                            found = True
+                            break
                     if cls and head.pos_ in ("NOUN", "PROPN") and not (
                         head.pos_ == "PROPN" and head.text[:1].isupper() and n == 1 and head.i != sent.start
                     ):
@@ -132,6 +141,10 @@ class EventExtractor:
             return "ArmedClash" if any(c.lower_ in ("on", "at", "upon") for c in t.children) else None
         if lemma in ("strike", "target", "hit") and t.dep_ == "amod":
             return None
+        if cls == "TerritoryCapture":
+            objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+            if objs and objs[0].lemma_.lower() in self.person_objects and not state(t.doc).mention_at(objs[0].i, "place"):
+                return "Arrest"  # "four fighters were captured": people are taken, not ground
         for c in t.children:
             if c.dep_ == "dobj" and c.lemma_.lower() in self.obj_classes and cls in ("ArmedClash", "Bombing", "Shelling"):
                 return self.obj_classes[c.lemma_.lower()]
@@ -347,8 +360,14 @@ class EventExtractor:
                             seen_partner = True
                             continue
                     break
+                if w in ("a", "an") and toks[j - 1].lower_ == "and" and j + 1 < len(toks) and toks[j + 1].pos_ == "NOUN":
+                    extra += 1  # "five bandits and a soldier were killed": six
+                    seen_partner = True
+                    continue
                 if w in self.death or x.lemma_.lower() in self.death:
                     counted = True
+                    extra += _tail_counts(toks, j)
+                    seen_partner = seen_partner or extra > 0
                     break
             if not counted:
                 extra = 0  # partners only count when the death word closes the list
@@ -359,12 +378,15 @@ class EventExtractor:
                     head.head.lemma_.lower() in self.death or head.head.lower_ in self.death
                 ) and not any(c.lower_ in INJURY for c in head.head.children if c.dep_ == "conj"):
                     counted = True
+                    extra = extra or _tail_counts(toks, k)
+                    seen_partner = seen_partner or extra > 0
             if not counted:
                 before = [x.lower_ for x in toks[max(0, k - 3) : k]]
                 nxt2 = [x.lower_ for x in toks[k + 1 : k + 3]]
                 injured_next = bool(nxt2) and (nxt2[0] in INJURY or (len(nxt2) > 1 and nxt2[1] in INJURY and not toks[k + 1].like_num))
                 counted = bool(set(before) & {"killing", "killed", "kill", "kills", "toll"}) and not injured_next
-                extra = 0
+                extra = _tail_counts(toks, k) if counted else 0
+                seen_partner = extra > 0
             if counted:
                 n = parse_count(_number_phrase(doc, tok))
                 if n is not None and n < 100000:
@@ -488,6 +510,41 @@ class EventExtractor:
             out.append({"tok": top["tok"] if top["cls"] == best["cls"] else best["tok"], "cls": best["cls"],
                         "n": (top if top["cls"] == best["cls"] else best)["n"], "agents": agents})
         return out
+
+
+JOINERS = (("and",), ("along", "with"), ("as", "well", "as"), ("in", "addition", "to"))
+TAIL_STOP = {"including", "among", "of", "while", "when", "after", "before", "as", "in", "on", "since"}
+
+
+def _tail_counts(toks: list[Token], k: int) -> int:
+    """Counts coordinated after the one at k: 'killed 129 troops along with 583 gunmen', 'killing
+    five soldiers and three civilians' -- each a share of one toll, so they add up. A count that an
+    injury word follows ('and 30 wounded') is another figure and ends the list."""
+    extra, j = 0, k + 1
+    while j < len(toks) and j - k < 16:
+        x = toks[j]
+        if x.lower_ in INJURY or x.text in (";", ".", ":", "(") or x.lower_ in TAIL_STOP and x.lower_ != "as":
+            break
+        joined = next((len(jn) for jn in JOINERS if [t.lower_ for t in toks[j : j + len(jn)]] == list(jn)), 0)
+        if not joined:
+            if x.pos_ == "VERB" and x.i != toks[k].i and x.dep_ not in ("amod",) and x.lower_ not in ("killed", "reported"):
+                break
+            j += 1
+            continue
+        n_i = j + joined
+        if n_i >= len(toks):
+            break
+        y = toks[n_i]
+        v = parse_count(y.text) if (y.like_num or y.lower_ in NUMBER_WORDS) else None
+        if v is None or y.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT"):
+            j = n_i
+            continue
+        ahead = {t.lower_ for t in toks[n_i + 1 : n_i + 4]}
+        if ahead & INJURY or (n_i + 1 < len(toks) and toks[n_i + 1].lower_ in NOT_COUNT_NEXT):
+            break
+        extra += v
+        j = n_i + 1
+    return extra
 
 
 def _within(st: DocState, a: str | None, b: str | None) -> bool:

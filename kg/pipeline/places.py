@@ -100,6 +100,29 @@ def _sub_spans(start: int, end: int, max_len: int = 8) -> list[tuple[int, int]]:
     return out
 
 
+def _verb_object_names(doc: Doc, actor_names: set[str]) -> set[str]:
+    """Folded bare proper names that a territorial verb takes as its object ('left Boni', 'Boni
+    was seized'): what is captured, entered or left is a place, whatever NER guessed."""
+    verbs = set(patterns()["place_object_verbs"]["lemmas"])
+    out: set[str] = set()
+    for t in doc:
+        if t.pos_ != "VERB" or t.lemma_.lower() not in verbs:
+            continue
+        for c in t.children:
+            if c.dep_ not in ("dobj", "nsubjpass") or c.pos_ != "PROPN":
+                continue
+            name = [x for x in c.subtree if x.pos_ == "PROPN" or x.lower_ in CONNECTORS]
+            if not name or len(name) > 3 or any(x.lower_ in TITLES for x in c.subtree):
+                continue
+            if any(x.ent_type_ in ("ORG", "NORP") for x in name):
+                continue
+            text = doc[name[0].i : name[-1].i + 1].text
+            f = fold(text)
+            if f not in actor_names and f not in NOT_PLACES:
+                out.add(f)
+    return out
+
+
 class PlaceFinder:
     def __init__(self, nlp: Language, name: str) -> None:
         self.gaz = Gazetteer.default()
@@ -178,6 +201,7 @@ class PlaceFinder:
             if span is not None and self.gaz.is_known_name(m.group(1)):
                 pools.append((span.start, span.end, True))
                 datelines.add((span.start, span.end))
+        verb_cued = _verb_object_names(doc, self.actor_names)
         ignorable = {"the"} | _directions() | set(_level_words()) | CONNECTORS | TITLES
         for s0, e0, from_ner in pools:
             whole_known = self.gaz.is_known_name(doc[s0:e0].text)
@@ -238,6 +262,8 @@ class PlaceFinder:
                 level, cue = _level_words()[last], True
             if f in cw:
                 level = None  # "central Mali town": a country stays a country
+            if f in verb_cued and not level:
+                cue, cand.ner = True, "LOC"  # "the jihadists left Boni": NER's PERSON is outvoted
             cand.level, cand.cue = level, cue or cand.cue
             if doc[s].is_sent_start and not cue and not cand.ner and e - s == 1:
                 continue  # a capitalised sentence-initial word is no evidence of a name
