@@ -85,6 +85,10 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
     from .parallel import WorkerError
     from .progress import IngestProgress, want_progress
 
+    from . import interrupt
+    from .ingest import clear_merge_pending, mark_merge_pending, merge_pending
+
+    interrupt.install()  # SIGINT/SIGTERM: finish the batch being written, then stop with a summary
     store = _open(store_path, endpoint, read_only=False)
     t0 = time.perf_counter()
     bar = IngestProgress() if want_progress(progress) and not quiet else None
@@ -98,23 +102,35 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
             title = (article.title or article.source)[:70]
             click.echo(f"{what:>8}  {title}", err=True)
 
+    report = None
+    stage = "loading"
     try:
         with bar or nullcontext():
             report = ingest_paths(
                 list(paths), store, outlet=outlet, url=url, published=pub, replace=replace,
                 on_error=on_error, on_article=on_article, on_progress=bar.update if bar else None,
                 batch_size=batch_size, workers=workers,
+                before_first_write=(lambda: mark_merge_pending(store)) if do_merge else None,
             )
         merged = None
-        if report.loaded and do_merge:
+        # also after a run that loaded nothing new, if the one before was stopped before merging
+        if do_merge and (report.loaded or merge_pending(store)):
             from .merge import merge_store
 
+            stage = "merging"
             merged = merge_store(store)
+            clear_merge_pending(store)
     except (StoreError, WorkerError) as e:
-        _fail(str(e))
-    except KeyboardInterrupt:
-        click.echo("kg: interrupted; the article in flight was not written", err=True)
-        sys.exit(130)
+        done = getattr(e, "report", None) or report
+        so_far = f" ({done.summary()} before the failure; rerun to resume)" if done is not None else ""
+        _fail(f"{e}{so_far}")
+    except interrupt.Interrupted as e:
+        done = e.report or report
+        counts = done.summary() if done is not None else "nothing loaded"
+        where = "; kg merge did not finish" if stage == "merging" else "; the articles in flight were not written"
+        click.echo(f"kg: interrupted by {e.name}: {counts} in {time.perf_counter() - t0:.1f}s{where}; "
+                   "rerun the same command to finish", err=True)
+        sys.exit(e.exit_code)
     finally:
         store.close()
     dt_s = time.perf_counter() - t0
@@ -450,6 +466,8 @@ def merge(window, threshold, undo, store_path, endpoint) -> None:
 
 
 def main() -> None:
+    from .interrupt import Interrupted
+
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as e:
@@ -468,6 +486,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("kg: interrupted", err=True)
         sys.exit(130)
+    except Interrupted as e:  # SIGINT/SIGTERM outside the places that report what was done
+        click.echo(f"kg: interrupted by {e.name}", err=True)
+        sys.exit(e.exit_code)
     except BrokenPipeError:
         sys.exit(0)
     except SystemExit:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .interrupt import deferred
 from .readers import InputError, read_all
 from .records import Article
 from .store import Store
@@ -33,8 +34,32 @@ FLUSH_EVERY = 500  # articles between store flushes (measured: RSS flat at ~120 
 MAX_KEPT_ERRORS = 1000  # a 100,000-line file full of bad lines must not grow memory without end
 
 
+# A one-triple graph that says "articles were loaded since the merged graph was last computed".
+# Written just before an ingest's first article write and dropped after `kg merge` succeeds, so a
+# run killed after its last article but before (or during) the merge is finished by the rerun,
+# although that rerun loads nothing new.
+MERGE_PENDING_GRAPH = "https://w3id.org/conflict-kg/state/merge-pending"
+
+
 def article_graph_iri(article: Article) -> str:
     return f"{CKR}article/{article.key}"
+
+
+def mark_merge_pending(store: Store) -> None:
+    """Record that the merged graph is out of date (before articles are written)."""
+    import pyoxigraph as ox
+
+    g = ox.NamedNode(MERGE_PENDING_GRAPH)
+    store.put_graph(MERGE_PENDING_GRAPH, [ox.Quad(g, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                                                  ox.Literal("kg merge has not run since articles were loaded"), g)])
+
+
+def merge_pending(store: Store) -> bool:
+    return store.has_graph(MERGE_PENDING_GRAPH)
+
+
+def clear_merge_pending(store: Store) -> None:
+    store.drop_graph(MERGE_PENDING_GRAPH)
 
 
 def ingest_articles(
@@ -48,6 +73,7 @@ def ingest_articles(
     batch_size: int = 16,
     workers: int = 1,
     collect_iris: bool = False,
+    before_first_write: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Load articles (and count the unreadable items) into a store; returns what happened.
 
@@ -104,10 +130,19 @@ def ingest_articles(
     pending: list[tuple[Article, str, list[Any]]] = []
     unflushed = 0
 
+    first_write = [before_first_write]
+
     def flush() -> None:
+        with deferred():  # the batch is written and counted, or not written at all
+            _flush()
+
+    def _flush() -> None:
         nonlocal unflushed
         if not pending:
             return
+        if first_write[0] is not None:
+            first_write[0]()
+            first_write[0] = None
         rejected = store.put_graphs([(iri, quads) for _, iri, quads in pending])
         unflushed += len(pending)
         if unflushed >= FLUSH_EVERY:  # keeps an embedded store's memory flat on long streams
@@ -126,11 +161,23 @@ def ingest_articles(
         if on_progress:
             on_progress(report)
 
-    for art, quads in article_graphs(fresh(), workers=workers, batch_size=batch_size):
-        pending.append((art, article_graph_iri(art), quads))
-        if len(pending) >= batch_size:
-            flush()
-    flush()
+    graphs = article_graphs(fresh(), workers=workers, batch_size=batch_size)
+    try:
+        for art, quads in graphs:
+            pending.append((art, article_graph_iri(art), quads))
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+    except BaseException as e:  # interrupted, or a store or worker failure: say how far the run got
+        try:
+            e.report = report  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+        raise
+    finally:
+        close = getattr(graphs, "close", None)
+        if close is not None:
+            close()  # stops extraction workers at once when the loop ended early
     return report
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import multiprocessing as mp
 import signal
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,9 +38,16 @@ def graphs_in_process(articles: Iterable[Article], *, batch_size: int = 16) -> I
         yield ex.article, graph_triples(ex)
 
 
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _init_worker() -> None:
-    # Ctrl-C is the parent's to handle: workers must not print their own KeyboardInterrupt
+    # Ctrl-C and SIGTERM are the parent's to handle (it stops the workers itself): a worker must
+    # not print its own KeyboardInterrupt traceback. The signals are already blocked from the
+    # worker's first instruction (inherited mask, see _spawning); ignoring them keeps it so.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     from .pipeline import build_nlp
 
     build_nlp()
@@ -60,6 +68,37 @@ def _extract_batch(batch: list[Article]) -> list[bytes]:
     return out
 
 
+def _submit(pool: ProcessPoolExecutor, batch: list[Article]) -> Future[list[bytes]]:
+    """Submit a batch; a worker process spawned by this call starts with SIGINT and SIGTERM blocked.
+
+    Why: a spawned worker spends its first few hundred milliseconds importing before its
+    initializer can ignore the signals, and a Ctrl-C in that window (the terminal sends it to the
+    whole process group) would print a KeyboardInterrupt traceback from the worker. The signal mask
+    is inherited through fork and exec; in the parent the signals stay pending for the
+    microseconds of the call and are handled right after."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        return pool.submit(_extract_batch, batch)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the workers now (interrupted or failed): their unfinished batches are thrown away, and
+    waiting for them would keep a Ctrl-C waiting for seconds of extraction."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.join(timeout=5)
+        except (OSError, ValueError, AssertionError):
+            pass
+
+
 def graphs_in_workers(
     articles: Iterable[Article], *, workers: int, batch_size: int = 16
 ) -> Iterator[tuple[Article, list[Any]]]:
@@ -75,6 +114,13 @@ def graphs_in_workers(
         try:
             graphs = fut.result()
         except BrokenProcessPool:
+            # a SIGTERM sent to the whole process group also ends the workers: that is an
+            # interruption, not a worker failure (give the parent's handler a moment to run)
+            from .interrupt import Interrupted, pending
+
+            time.sleep(0.05)
+            if pending() is not None:
+                raise Interrupted(pending()) from None
             raise WorkerError("an extraction worker died (out of memory or killed); rerun to resume") from None
         for art, nt in zip(batch, graphs):
             quads = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
@@ -85,16 +131,19 @@ def graphs_in_workers(
         for art in articles:
             batch.append(art)
             if len(batch) >= batch_size:
-                inflight.append((batch, pool.submit(_extract_batch, batch)))
+                inflight.append((batch, _submit(pool, batch)))
                 batch = []
                 while len(inflight) >= 2 * workers:
                     yield from results(*inflight.popleft())
         if batch:
-            inflight.append((batch, pool.submit(_extract_batch, batch)))
+            inflight.append((batch, _submit(pool, batch)))
         while inflight:
             yield from results(*inflight.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # interrupted, a worker died, the consumer stopped (GeneratorExit)
+        _stop_workers(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
 
 
 def article_graphs(

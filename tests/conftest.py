@@ -1,5 +1,6 @@
-"""Shared fixtures: the bundled example article, a store built from it once per session, and a
-helper that runs the `kg` command line as a user does (a subprocess)."""
+"""Shared fixtures: the bundled example article, a store built from it once per session, a real
+Oxigraph server per module, and a helper that runs the `kg` command line as a user does (a
+subprocess)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,15 @@ def example_store(tmp_path_factory):
     p = run_kg("ingest", str(EXAMPLE), "--published", "2015-10-15", "--outlet", "Middle East Eye", store=store)
     assert p.returncode == 0, p.stderr_text
     return store
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    """`oxigraph serve --union-default-graph` on a free 127.0.0.1 port with a fresh database, for one
+    test module; yields its base URL and stops it afterwards."""
+    from .servers import OxigraphServer, oxigraph_binary
+
+    if oxigraph_binary() is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    with OxigraphServer(None, tmp_path_factory.mktemp("oxigraph"), union=True) as server:
+        yield server.base

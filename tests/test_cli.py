@@ -4,11 +4,6 @@ every bad input, never a traceback, never a changed store."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -129,32 +124,7 @@ def test_bad_published_and_missing_store(tmp_path):
     _assert_one_line_error(run_kg("stats", store=f), 1, "not a folder")
 
 
-def test_killed_ingest_leaves_no_partial_article(tmp_path):
-    """SIGKILL at several moments during a batch: every article graph in the store is whole."""
-    store = tmp_path / "s"
-    src = ROOT.parent / "shared" / "corpus" / "dev"
-    texts = sorted(src.glob("*.txt"))[:12]
-    batch = tmp_path / "batch.jsonl"
-    batch.write_text("\n".join(json.dumps({"text": t.read_text(encoding="utf-8")}) for t in texts) + "\n",
-                     encoding="utf-8")
-    env = dict(os.environ, KG_STORE=str(store))
-    for delay in (2.5, 3.5, 4.5):
-        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", "-q", "--batch-size", "1", str(batch)],
-                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    p = run_kg("ingest", "-q", str(batch), store=store)
-    assert p.returncode == 0, p.stderr_text
-    # a clean run into a fresh store must give exactly the same quads
-    clean = tmp_path / "clean"
-    assert run_kg("ingest", "-q", str(batch), store=clean).returncode == 0
-    def article_quads(s: Path) -> list[bytes]:
-        lines = run_kg("export", "--format", "nq", store=s).stdout.splitlines()
-        return sorted(ln for ln in lines if not ln.endswith(b"<https://w3id.org/conflict-kg/ontology> ."))
-
-    a, b = article_quads(store), article_quads(clean)
-    assert len(a) > 1000 and a == b
+# SIGKILL, SIGINT/SIGTERM and concurrent writers: tests/test_reliability.py
 
 
 def test_two_outlets_merge_and_rows_stay_distinct(store_copy):

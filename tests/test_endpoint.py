@@ -5,61 +5,15 @@ plus the HTTP edge cases (retries, refusals, credentials) against a scripted tra
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from .conftest import CORPUS, run_kg
+from .servers import free_port
 
 ARTICLES = ["afghanistan-nerkh-district.txt", "cameroon-galim-attack.txt", "car-tagbara-un-base-2018.txt"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def oxigraph_binary() -> str | None:
-    local = Path(sys.executable).with_name("oxigraph")
-    return str(local) if local.exists() else shutil.which("oxigraph")
-
-
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory):
-    """`oxigraph serve` on a free port with a fresh database; yields its base URL."""
-    exe = oxigraph_binary()
-    if exe is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    port = free_port()
-    loc = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen([exe, "serve", "--location", str(loc), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

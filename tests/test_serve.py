@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 
-from .conftest import ROOT
-from .test_endpoint import free_port
+from .servers import KgServe
 
 
 @pytest.fixture(scope="module")
 def endpoint(example_store):
-    port = free_port()
-    env = dict(os.environ, KG_STORE=str(example_store))
-    env.pop("KG_ENDPOINT", None)
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--max-rows", "50",
-                             "--timeout", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"kg serve did not start: {proc.stderr.read().decode()[:500]}")
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with KgServe(example_store, "--max-rows", "50", "--timeout", "1") as server:
+        yield server.url
 
 
 def test_select_json_get_and_post(endpoint):
