@@ -80,6 +80,9 @@ def _triples(ex: Extraction) -> Iterator[tuple]:
         e_iri = ckr(f"event/{art.key}/{ev.trigger_start}")
         cls = ev.cls if ev.cls in EVENT_CLASSES else "Event"
         yield e_iri, A, ckg(cls)
+        for extra in ev.also:
+            if extra in EVENT_CLASSES and extra != cls:
+                yield e_iri, A, ckg(extra)
         label = cls
         if ev.place and ev.place in ex.places:
             label += f" in {ex.places[ev.place].label}"

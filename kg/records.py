@@ -107,6 +107,9 @@ class EventRecord:
     reported_by: list[str] = field(default_factory=list)
     trigger_start: int = 0  # char offset of the trigger: the account's identity in its article
     context_place: str | None = None  # the place named just before, used if the sentence names none
+    # further classes the same happening belongs to: a strike on a market is an Airstrike and an
+    # AttackOnCivilians (means and target are two independent ways of classing one event)
+    also: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -26,6 +26,15 @@ TEXTS = {
                        "Azerbaijan's defence ministry said.",
     "left-village": "Fighting in Burkina Faso\nThe jihadists left Djibo at dawn and the army returned on Saturday, a "
                     "security source told AFP.",
+    "market-strike": "Strike in Sudan\nAn RSF drone strike on a crowded market in Omdurman killed 12 people on "
+                     "Monday, activists said.",
+    "national-strike": "Strike in Gaza\nAn Israeli strike on a school in Khan Younis killed nine people on Tuesday, "
+                       "the civil defence said.",
+    "habitual": "Shelling in Ukraine\nKherson has been shelled nearly daily by Russian artillery since November. "
+                "Russian troops have been targeting Nikopol for months.",
+    "conditional": "Talks in Yemen\nThe Houthis said they would accept talks unless the coalition attacked Hodeidah.",
+    "sibling": "Strikes in Syria\nGovernment helicopters dropped barrel bombs on Aleppo on Saturday, killing 12 "
+               "people, a monitor said. The other attack hit a market known as Souk al-Hal in al-Bab, killing 50.",
     "hashtags": "Clashes in Mali\nMalian troops clashed with JNIM fighters near Mopti on Monday, the army said.\n"
                 "#Mali #JNIM #army #clashes",
 }
@@ -65,3 +74,26 @@ def test_object_of_a_territorial_verb_is_a_place(ex):
 def test_hashtag_line_is_furniture(ex):
     e = ex["hashtags"]
     assert all("#" not in v.evidence.sentence for v in e.events)
+
+
+def test_strike_on_a_market_is_also_an_attack_on_civilians(ex):
+    ev = [v for v in ex["market-strike"].events if v.cls == "Airstrike"]
+    assert ev and "AttackOnCivilians" in ev[0].also
+
+
+def test_a_national_strike_is_by_the_state_not_its_air_force(ex):
+    e = ex["national-strike"]
+    ev = [v for v in e.events if v.cls == "Airstrike"]
+    assert ev and {e.actors[a].cls for a in ev[0].agents} == {"StateForce"}
+    assert "AttackOnCivilians" in ev[0].also  # a school
+
+
+def test_background_and_conditions_are_no_events(ex):
+    assert ex["habitual"].events == []
+    assert ex["conditional"].events == []
+
+
+def test_the_other_attack_is_one_more_of_the_same_kind(ex):
+    e = ex["sibling"]
+    assert [v.cls for v in e.events] == ["Airstrike", "Airstrike"]
+    assert e.places[e.events[1].place].label == "Souk al-Hal"

@@ -40,6 +40,11 @@ DENY = {"deny", "reject", "dismiss", "refute"}
 MAX_SENTENCE = 250  # tokens; longer "sentences" are lists, tables or broken text
 INJURY = {"injured", "injuring", "wounded", "wounding", "hurt", "injuries", "wounds", "missing", "abducted", "kidnapped", "arrested", "captured"}
 SUPPORT_VERBS = {"back", "support", "cover", "aid", "assist", "help"}
+HABITUAL = {"daily", "nightly", "weekly", "regularly", "routinely", "frequently", "often", "repeatedly",
+            "constantly", "continuously", "habitually", "usually", "sporadically", "periodically"}
+REMOTE = {"Airstrike", "Shelling", "Bombing"}
+GENERIC_ANAPHORS = {"attack", "assault", "raid", "operation", "incident", "ambush", "strike", "violence"}
+VIOLENT = {"ArmedClash", "Offensive", "Airstrike", "Shelling", "Bombing", "AttackOnCivilians", "Killing"}
 REALISING = {"begin", "start", "continue", "resume", "go", "manage", "be", "have", "keep", "come", "use", "help"}
 
 
@@ -146,9 +151,24 @@ class EventExtractor:
             if objs and objs[0].lemma_.lower() in self.person_objects and not state(t.doc).mention_at(objs[0].i, "place"):
                 return "Arrest"  # "four fighters were captured": people are taken, not ground
         for c in t.children:
-            if c.dep_ == "dobj" and c.lemma_.lower() in self.obj_classes and cls in ("ArmedClash", "Bombing", "Shelling"):
+            if c.dep_ == "dobj" and c.lemma_.lower() in self.obj_classes and cls == "ArmedClash":
                 return self.obj_classes[c.lemma_.lower()]
         return cls
+
+    def _target_classes(self, st: DocState, t: Token, cls: str, targets: list[str]) -> list[str]:
+        """Classes an attack takes from what it hit: a strike 'on a village market', shelling that
+        'hit homes', a bombing 'targeting civilians' is also an attack on civilians."""
+        if cls not in REMOTE:
+            return []
+        hit = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+        hit += [g for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "targeting")
+                for g in c.children if g.dep_ == "pobj"]
+        hit += [g for c in t.children if c.dep_ in ("acl", "advcl", "relcl") and c.lemma_.lower() in ("hit", "target", "strike")
+                for g in c.children if g.dep_ == "dobj"]
+        out = {self.obj_classes[h.lemma_.lower()] for h in hit if h.lemma_.lower() in self.obj_classes}
+        if any(st.actors[x].cls == "Civilians" for x in targets if x in st.actors):
+            out.add("AttackOnCivilians")
+        return sorted(out - {cls})
 
     # -- modality ------------------------------------------------------------------------------
     def _blocked(self, t: Token) -> tuple[bool, Token | None]:
@@ -164,6 +184,16 @@ class EventExtractor:
             else:
                 break
         deny = None
+        verb = t if t.pos_ in ("VERB", "AUX") else _anchor(t)
+        for v in {t, verb}:
+            for c in v.children:
+                if c.lower_ in HABITUAL and c.dep_ in ("advmod", "npadvmod", "amod"):
+                    return True, None  # "targeted nearly daily by artillery": background, not a happening
+                if c.dep_ == "prep" and c.lower_ == "for" and any(
+                        g.lemma_.lower() in ("month", "year", "week", "decade") for g in c.children):
+                    return True, None  # "have been targeting Cabaret for months"
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "lest") for c in t.children):
+            return True, None  # "unless the rebels shot a ghost aircraft": a condition, not a happening
         if t.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.lemma_.lower() not in REALISING:
             return True, None  # "seeking to advance", "plans to attack": an aim, not a happening
         for k, v in enumerate(chain):
@@ -192,7 +222,22 @@ class EventExtractor:
             return False
         if any(c.dep_ == "nummod" for c in t.children):
             return False
+        own_place = any(c.dep_ == "prep" and any(st.mention_at(g.i, "place") for g in c.children) for c in t.children)
+        if t.lemma_.lower() in GENERIC_ANAPHORS and not own_place and not any(c.dep_ in ("amod", "compound") for c in t.children):
+            # "the assault", "the attack": whatever violent event the story already told
+            return any(e.cls in VIOLENT for e in st.events)
         return any(e.cls == cls for e in st.events)
+
+    def _sibling_class(self, st: DocState, t: Token, cls: str) -> str:
+        """'The other attack', 'another strike', 'the second raid': one more of the kind the story
+        already told ('Barrel bombs hit Aleppo ... The other attack hit a market' is an airstrike)."""
+        if t.pos_ != "NOUN" or t.lemma_.lower() not in GENERIC_ANAPHORS:
+            return cls
+        mods = {c.lower_ for c in t.children if c.dep_ in ("det", "amod")}
+        if not mods & {"other", "another", "second", "third", "latest", "similar"}:
+            return cls
+        kinds = [e.cls for e in st.events if e.cls in ("Airstrike", "Shelling", "Bombing")]
+        return kinds[-1] if kinds else cls
 
     # -- roles ---------------------------------------------------------------------------------
     def _agents(self, st: DocState, t: Token, cls: str) -> list[str]:
@@ -221,7 +266,7 @@ class EventExtractor:
                     break
                 cc = nationality_words().get(fold(doc[k].text))
                 if cc and doc[k].dep_ in ("amod", "compound", "nmod"):
-                    agents.append(self._national(st, cc, cls, doc[k]))
+                    agents.append(self._national(st, cc, cls, doc[k], t))
                     break
         if not agents:
             v = t.head
@@ -244,8 +289,14 @@ class EventExtractor:
                         agents += actor_in(st, g)
         return agents
 
-    def _national(self, st: DocState, cc: str, cls: str, tok: Token) -> str:
-        acls = "AirForce" if cls == "Airstrike" else "Army"
+    def _national(self, st: DocState, cc: str, cls: str, tok: Token, trigger: Token | None = None) -> str:
+        """'Russian air raid' -> the Russian air force; 'a Russian strike' (by air, missile or
+        drone, unsaid) -> Russian forces; 'Israeli shelling' -> the Israeli army."""
+        word = trigger.lemma_.lower() if trigger is not None else ""
+        acls = "Army"
+        if cls == "Airstrike":
+            acls = "StateForce" if word in ("strike", "attack") and not any(
+                c.lower_ in ("air", "aerial") for c in trigger.children) else "AirForce"
         key = generic_key(cc, acls)
         if key not in st.actors:
             from ..records import ActorRecord
@@ -290,6 +341,7 @@ class EventExtractor:
                         return m.key
         cands = [m for m in st.mentions if m.kind == "place" and m.start >= sent.start and m.end <= sent.end]
         cands = [m for m in cands if not any(doc_t.lower_ == "resident" for doc_t in sent.doc[max(sent.start, m.start - 3) : m.start])]
+        cands = [m for m in cands if not _origin(sent.doc[m.start])]
         if not cands:
             return None
         ranked = sorted(cands, key=lambda m: (-_rank(st, m.key), abs(m.start - t.i)))
@@ -441,6 +493,7 @@ class EventExtractor:
             blocked, deny = self._blocked(t)
             if blocked or self._anaphoric(st, t, cls):
                 continue
+            cls = self._sibling_class(st, t, cls)
             agents = self._agents(st, t, cls)
             if deny is not None:
                 denier = [a for c in deny.children if c.dep_ == "nsubj" for a in actor_in(st, c)]
@@ -482,6 +535,7 @@ class EventExtractor:
                 fatalities=fat,
                 reported_by=[r for r in reporters if r not in agents],
                 trigger_start=t.idx,
+                also=self._target_classes(st, t, cls, targets),
             )
             if place is None:
                 ev.context_place = self._context_place(st, sent)
@@ -581,6 +635,14 @@ def consolidate(st: DocState, events: list[EventRecord]) -> list[EventRecord]:
     out: list[EventRecord] = []
     for ev in events:
         if ev.cls == "Killing" and not ev.agents and not ev.place:
+            mate = next((o for o in events if o is not ev and o.cls != "Killing"
+                         and o.evidence.start == ev.evidence.start), None)
+            if mate is not None:
+                # "Four soldiers were killed after ... an attack was repulsed": the toll of that attack
+                if ev.fatalities is not None:
+                    mate.fatalities = max(mate.fatalities or 0, ev.fatalities)
+                mate.targets += [a for a in ev.targets if a not in mate.targets]
+                continue
             prev = out[-1] if out else None
             if prev is not None and prev.fatalities is None and ev.fatalities is not None:
                 prev.fatalities = ev.fatalities
@@ -592,6 +654,7 @@ def consolidate(st: DocState, events: list[EventRecord]) -> list[EventRecord]:
             continue
         if target.cls == "Killing" and ev.cls != "Killing":
             target.cls, target.trigger, target.trigger_start = ev.cls, ev.trigger, ev.trigger_start
+        target.also += [c for c in ev.also if c not in target.also and c != target.cls]
         target.agents += [a for a in ev.agents if a not in target.agents]
         target.targets += [a for a in ev.targets if a not in target.targets]
         target.supporters += [a for a in ev.supporters if a not in target.supporters]
@@ -649,6 +712,21 @@ def _rank(st: DocState, key: str) -> int:
 
     p = st.places.get(key)
     return LEVEL_RANK.get(p.cls, 0) if p else 0
+
+
+def _origin(tok: Token) -> bool:
+    """'Major Ahmed Farah from the nearby town of Afgooye', 'a spokesman in Kabul': where a speaker
+    comes from or sits, not where the event happened."""
+    x = tok
+    for _ in range(4):
+        if x.dep_ == "prep":
+            return x.lower_ in ("from", "in", "at", "of") and x.head.pos_ in ("NOUN", "PROPN") and (
+                x.head.dep_ in ("nsubj", "appos") and x.head.head.lemma_.lower() in ("say", "tell", "report", "add", "confirm")
+                or x.head.ent_type_ == "PERSON")
+        if x.head == x:
+            return False
+        x = x.head
+    return False
 
 
 def _uniq(xs) -> list[str]:

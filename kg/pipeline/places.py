@@ -167,6 +167,12 @@ class PlaceFinder:
                 (listed and doc[k].lower_.endswith("s")) or (possessive or listed) and doc[k].lower_ == "countryside"
             ):
                 level, cue = levels[doc[k].lower_], True
+        if level is None and start >= 3 and (doc[start - 1].lower_ in ("called", "named") or
+                                             doc[start - 2 : start].text.lower() == "known as"):
+            # "a busy market known as Souk al-Hal", "a village called Kafr Nabl"
+            k = start - (3 if doc[start - 1].lower_ == "as" else 2)
+            if doc[k].lower_ in levels:
+                level, cue = levels[doc[k].lower_], True
         if level is None and start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
             level, cue = levels[doc[start - 2].lower_], True
         elif start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
