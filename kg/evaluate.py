@@ -305,7 +305,8 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
             agent_ok = bool(gagents & se["agent"])
             loose = not ge.get("place") and not gagents and not ge.get("agents")
             if place_ok or agent_ok or loose:
-                cand_l.append((-(place_ok + agent_ok), gi_e, order, eid))
+                share = len(gagents & se["agent"]) / len(gagents) if gagents else 0.0
+                cand_l.append((-(place_ok + agent_ok + share), gi_e, order, eid))
             strict_place = place_ok or (not ge.get("place") and se["place"] is None)
             strict_agent = agent_ok or (not ge.get("agents") and not se["agent"])
             if strict_place and strict_agent:

@@ -329,6 +329,9 @@ class EventExtractor:
         for h in heads:
             for c in h.children:
                 if c.dep_ in ("prep", "advmod", "npadvmod") and (c.lower_ in PLACE_PREPS or c.dep_ != "prep"):
+                    if h is t and c.lower_ == "of" and t.pos_ == "NOUN" and any(
+                            (m := st.mention_at(g.i, "place")) and st.places[m.key].cls == "Country" for g in c.children):
+                        continue  # "the missile attack of Armenia": who attacked, not where
                     key = self._place_under(st, c)
                     if key:
                         return key
@@ -434,8 +437,12 @@ class EventExtractor:
                     seen_partner = seen_partner or extra > 0
             if not counted:
                 before = [x.lower_ for x in toks[max(0, k - 3) : k]]
-                nxt2 = [x.lower_ for x in toks[k + 1 : k + 3]]
-                injured_next = bool(nxt2) and (nxt2[0] in INJURY or (len(nxt2) > 1 and nxt2[1] in INJURY and not toks[k + 1].like_num))
+                ahead = []
+                for x in toks[k + 1 : k + 5]:
+                    if x.like_num or x.lower_ in NUMBER_WORDS:
+                        break
+                    ahead.append(x.lower_)
+                injured_next = bool(set(ahead) & INJURY)  # "killed and 20 others were wounded"
                 counted = bool(set(before) & {"killing", "killed", "kill", "kills", "toll"}) and not injured_next
                 extra = _tail_counts(toks, k) if counted else 0
                 seen_partner = extra > 0
@@ -624,6 +631,9 @@ def _compatible(st: DocState, x: EventRecord, y: EventRecord) -> bool:
         return False
     if x.date and y.date and x.date != y.date:
         return False
+    if x.fatalities is not None and y.fatalities is not None and x.fatalities != y.fatalities \
+            and x.place and y.place and x.place != y.place:
+        return False  # "70 killed in Aleppo province ... one barrel killed 12 in Shaar": a part told apart
     return True
 
 
