@@ -35,6 +35,9 @@ TEXTS = {
     "conditional": "Talks in Yemen\nThe Houthis said they would accept talks unless the coalition attacked Hodeidah.",
     "sibling": "Strikes in Syria\nGovernment helicopters dropped barrel bombs on Aleppo on Saturday, killing 12 "
                "people, a monitor said. The other attack hit a market known as Souk al-Hal in al-Bab, killing 50.",
+    "address-chain": "Clash in Sulu\nTroops clashed with Abu Sayyaf gunmen in Sitio Kan Alas, Barangay Tanum, "
+                     "Patikul town on Sunday, the army said.\nLeave a Reply",
+    "agency": "Operation in Pakistan\nSecurity forces launched an operation in Bajaur Agency on Monday, the ISPR said.",
     "hashtags": "Clashes in Mali\nMalian troops clashed with JNIM fighters near Mopti on Monday, the army said.\n"
                 "#Mali #JNIM #army #clashes",
 }
@@ -97,3 +100,16 @@ def test_the_other_attack_is_one_more_of_the_same_kind(ex):
     e = ex["sibling"]
     assert [v.cls for v in e.events] == ["Airstrike", "Airstrike"]
     assert e.places[e.events[1].place].label == "Souk al-Hal"
+
+
+def test_an_address_is_written_small_to_big(ex):
+    e = ex["address-chain"]
+    by_label = {p.label: p for p in e.places.values()}
+    assert by_label["Sitio Kan Alas"].cls == "Village" and by_label["Barangay Tanum"].cls == "Village"
+    assert e.places[by_label["Sitio Kan Alas"].parent].label == "Barangay Tanum"
+    assert "Reply" not in by_label  # "Leave a Reply" is page furniture
+
+
+def test_a_tribal_agency_is_a_district(ex):
+    e = ex["agency"]
+    assert {p.cls for p in e.places.values() if p.label.startswith("Bajaur")} == {"District"}

@@ -149,6 +149,9 @@ class PlaceFinder:
         """Widen a name with the level words around it: 'Homs province', 'the village of X'."""
         levels = _level_words()
         level, cue = None, False
+        prefix = patterns()["place_prefix_levels"]["words"]
+        if end - start > 1 and doc[start].lower_ in prefix and doc[start].text[:1].isupper():
+            return start, end, prefix[doc[start].lower_], True  # "Barangay Tanum", "Hotel Ambassador"
         if end < len(doc):
             nxt = doc[end].lower_
             two = f"{nxt} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
@@ -318,6 +321,10 @@ class PlaceFinder:
             rec = st.places.get(m.key) if m.kind == "place" else None
             if rec is None or rec.resolved or rec.parent:
                 continue
+            chained = self._comma_parent(doc, st, m, rec)
+            if chained is not None:
+                rec.parent = chained  # "Sitio Kan Alas, Barangay Tanum, Patikul": each in the next
+                continue
             sent = doc[m.start].sent
             sents = list(doc.sents)
             k = next(i for i, x in enumerate(sents) if x.start == sent.start)
@@ -355,6 +362,25 @@ class PlaceFinder:
                     crec.mentioned = False
                     st.places.setdefault(crec.key, crec)
                     rec.parent = crec.key
+
+    @staticmethod
+    def _comma_parent(doc: Doc, st, m: Mention, rec: PlaceRecord) -> str | None:
+        """The place that follows an unlisted one after a comma ('Sitio Kan Alas, Barangay Tanum',
+        'Katigiri, Wonduruba Payam'), when it is no finer than it: news writes addresses small to big."""
+        k = m.end
+        if k + 1 >= len(doc) or doc[k].text not in (",", ";"):
+            return None
+        nxt = st.mention_at(k + 1, "place")
+        if nxt is None or nxt.key == m.key or nxt.start != k + 1:
+            return None
+        outer = st.places.get(nxt.key)
+        from .relations import LEVEL_RANK
+
+        if outer is None or LEVEL_RANK.get(outer.cls, 0) > LEVEL_RANK.get(rec.cls, 0) and rec.cls in LEVEL_RANK:
+            return None
+        if rec.country and outer.country and rec.country != outer.country:
+            return None
+        return nxt.key
 
     def _add(self, st, rec: PlaceRecord, cand: Candidate, text: str, doc: Doc | None = None) -> None:
         if doc is not None and cand.end < len(doc) and doc[cand.end].lower_ in _level_words() and cand.level:
