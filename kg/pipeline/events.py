@@ -439,8 +439,8 @@ class EventExtractor:
                 before = [x.lower_ for x in toks[max(0, k - 3) : k]]
                 ahead = []
                 for x in toks[k + 1 : k + 5]:
-                    if x.like_num or x.lower_ in NUMBER_WORDS:
-                        break
+                    if x.like_num or x.lower_ in NUMBER_WORDS or x.lower_ in ("and", ",", "while", "but"):
+                        break  # "killed seven people and wounded 20": the wounds are another clause
                     ahead.append(x.lower_)
                 injured_next = bool(set(ahead) & INJURY)  # "killed and 20 others were wounded"
                 counted = bool(set(before) & {"killing", "killed", "kill", "kills", "toll"}) and not injured_next
