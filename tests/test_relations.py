@@ -47,6 +47,11 @@ TEXTS = {
     "could-regain": "KHARTOUM, Sudan — The army could regain control of Omdurman within weeks, a general said.",
     "fell-to": "GOMA, Congo — The city of Goma fell to M23 rebels in January after days of fighting, the United "
                "Nations said.",
+    "withdrew": "KHERSON, Ukraine — Russian troops captured the city of Kherson in March. In November, Russian forces "
+                "withdrew from Kherson, the defence ministry said.",
+    "received": "SANAA, Yemen — The Houthis received drones and missiles from Iran, a UN panel said.",
+    "supplied": "TEHRAN, Iran — Iran has supplied drones to the Houthis, US officials said.",
+    "have-held": "MOGADISHU, Somalia — Al-Shabab fighters have held the town of Jilib since 2014.",
 }
 
 
@@ -130,3 +135,16 @@ def test_ended_or_hypothetical_control(rel):
 
 def test_fell_to(rel):
     assert ("controls", "March 23 Movement", "Goma") in rel["fell-to"]
+
+
+def test_withdrawal_ends_control(rel):
+    assert not any(p == "controls" for p, _, _ in rel["withdrew"])
+
+
+def test_materiel(rel):
+    assert ("supports", "Iran", "Houthis") in rel["received"]
+    assert ("supports", "Iran", "Houthis") in rel["supplied"]
+
+
+def test_perfect_active_control(rel):
+    assert ("controls", "al-Shabab", "Jilib") in rel["have-held"]

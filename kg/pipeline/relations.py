@@ -382,6 +382,7 @@ class Relations:
         self.attr_verbs = set(p["attribution_verbs"])
         self.past = set(p["past_adverbs"])
         self.kinds: dict[int, str] = {}  # id(controls record) -> capture | recapture | static
+        self.losses: set[tuple[str, str]] = set()  # (actor, place) it withdrew from or lost
         for sent in doc.sents:
             if len(sent) > 250:
                 continue  # a list or broken text, not a sentence: nothing reliable to read
@@ -391,6 +392,7 @@ class Relations:
             self._took_control(doc, st, sent)
             self._active_control(doc, st, sent)
             self._stronghold(doc, st, sent)
+            self._lost_control(doc, st, sent)
             self._supported(doc, st, sent)
             self._supported_more(doc, st, sent)
             self._located(doc, st, sent)
@@ -423,7 +425,12 @@ class Relations:
         best: dict[str, int] = {}
         for r in ctl:
             best[r.object] = max(best.get(r.object, 0), rank[self.kinds.get(id(r), "static")])
-        drop = set()
+        def side(k: str) -> tuple[str, ...]:
+            a = st.actors.get(k)  # 'Russian troops' and 'Russian forces' are one side here
+            return ("state", a.country) if a and a.country and a.cls in ("Army", "StateForce") else (k,)
+
+        lost = {(side(a), p) for a, p in self.losses}
+        drop = {id(r) for r in ctl if (side(r.subject), r.object) in lost and self.kinds.get(id(r)) != "recapture"}
         for r in ctl:
             top = best[r.object]
             if top == 0:
@@ -638,6 +645,33 @@ class Relations:
                 for a in agents:
                     self._add(st, "controls", a, place, sent, kind=kind)
 
+    # "the jihadists left Boni", "troops withdrew from Kherson", "the army lost control of X"
+    def _lost_control(self, doc: Doc, st: DocState, sent: Span) -> None:
+        L = lex()
+        for t in sent:
+            lemma = _lemma(t)
+            if t.pos_ != "VERB" or lemma not in L["loss_verbs"] or not _realised(t):
+                continue
+            places: list[str | None] = []
+            for c in t.children:
+                if c.dep_ == "dobj" and lemma in L["loss_verbs_transitive"]:
+                    if c.lemma_ in L["control_nouns"]:
+                        places += [_named_place(st, g) for p in c.children if p.dep_ == "prep" and p.lower_ in ("of", "over")
+                                   for g in p.children]
+                    else:
+                        places.append(_named_place(st, c))
+                if c.dep_ == "prep" and c.lower_ in ("from", "of", "out"):
+                    for g in c.subtree:
+                        if g.dep_ == "pobj":
+                            places.append(_named_place(st, g))
+                            break
+            places = [x for x in places if x]
+            if not places:
+                continue
+            for a in _subjects(st, t):
+                for x in places:
+                    self.losses.add((a, x))
+
     @staticmethod
     def _from_side(st: DocState, verb: Token, objs: list[Token]) -> list[str]:
         """'seize X (in Y) from Z' -> Z; the parser hangs 'from' on the verb, the object or a place."""
@@ -652,8 +686,11 @@ class Relations:
     # "gangs that control much of Haiti"
     def _active_control(self, doc: Doc, st: DocState, sent: Span) -> None:
         for t in sent:
-            if t.lemma_ not in ("control", "hold", "occupy", "run") or t.pos_ != "VERB" or t.tag_ == "VBN":
+            if t.lemma_ not in ("control", "hold", "occupy", "run") or t.pos_ != "VERB":
                 continue
+            if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children)
+                                    or not any(c.dep_ == "aux" and c.lemma_ == "have" for c in t.children)):
+                continue  # 'held by X' is read by _controlled_by; 'rebels have held the town' is active
             if not _realised(t) or _ended(t) or any(c.lower_ in self.past for c in t.children):
                 continue
             agents = _subjects(st, t)
@@ -825,9 +862,18 @@ class Relations:
                             self._add(st, "supports", x, y, sent, 0.7)
                         else:
                             self._add(st, "supports", y, x, sent, 0.7)
+            elif t.lemma_ in L["receive_verbs"] and t.pos_ == "VERB" and _realised(t):
+                # "the militia received weapons and training from Iran"
+                given = [c for c in t.children if c.dep_ == "dobj" and (c.lemma_ in L["support_nouns"] or c.lemma_ in L["materiel_nouns"])]
+                givers = [a for h in (t, *given) for p in h.children if p.dep_ == "prep" and p.lower_ == "from"
+                          for g in p.children for a in _actors_or_countries(st, g)]
+                if given:
+                    for o in _subjects(st, t)[:2]:
+                        for s_ in givers[:2]:
+                            self._add(st, "supports", s_, o, sent)
             elif t.lemma_ in L["provide_verbs"] and t.pos_ == "VERB" and _realised(t):
-                # "Russian jets provided air cover to / for the army"
-                for d in (c for c in t.children if c.dep_ == "dobj" and c.lemma_ in L["support_nouns"]):
+                # "Russian jets provided air cover to / for the army", "Iran supplies drones to the Houthis"
+                for d in (c for c in t.children if c.dep_ == "dobj" and (c.lemma_ in L["support_nouns"] or c.lemma_ in L["materiel_nouns"])):
                     backed = [a for h in (t, d) for p in h.children if p.dep_ == "prep" and p.lower_ in ("to", "for")
                               for g in p.children for a in actor_in(st, g)]
                     for s_ in _subjects(st, t, countries=True)[:2]:
