@@ -211,6 +211,9 @@ def _own_actors(st: DocState, tok: Token, skip: tuple[int, int] = (0, 0)) -> lis
         if mm.key in st.actors and mm.start >= lo and mm.end <= hi and not (skip[0] < mm.end and mm.start < skip[1]) \
                 and not any(i in poss for i in range(mm.start, mm.end)):
             keys.append(mm.key)
+            if tok.lower_ in patterns()["force_nouns"] or tok.lower_ in patterns()["role_nouns"]:
+                # 'AU peacekeeping forces' named the AU's force: a surface form of that node
+                st.actors[mm.key].aliases.add(tok.doc[mm.start : tok.i + 1].text)
             break
     if not keys:
         f = _forces_of(st, tok)
