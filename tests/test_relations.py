@@ -52,6 +52,10 @@ TEXTS = {
     "received": "SANAA, Yemen — The Houthis received drones and missiles from Iran, a UN panel said.",
     "supplied": "TEHRAN, Iran — Iran has supplied drones to the Houthis, US officials said.",
     "have-held": "MOGADISHU, Somalia — Al-Shabab fighters have held the town of Jilib since 2014.",
+    "hamas-run-ministry": "GAZA CITY — The Hamas-run health ministry in Gaza said 40 people were killed.",
+    "would-retake": "BAMAKO, Mali — The army said it would retake the town of Menaka from Islamic State fighters.",
+    "failed-to-retake": "KHARTOUM, Sudan — Government forces backed by Egyptian jets failed to retake Omdurman from "
+                        "the RSF on Sunday.",
 }
 
 
@@ -148,3 +152,15 @@ def test_materiel(rel):
 
 def test_perfect_active_control(rel):
     assert ("controls", "al-Shabab", "Jilib") in rel["have-held"]
+
+
+def test_run_by_is_not_control_of_where_it_sits(rel):
+    assert not any(p == "controls" for p, _, _ in rel["hamas-run-ministry"])
+
+
+def test_announced_or_failed_captures(rel):
+    assert ("controls", "Islamic State", "Menaka") in rel["would-retake"]
+    assert not any(p == "controls" and "army" in s.lower() for p, s, _ in rel["would-retake"])
+    r = rel["failed-to-retake"]
+    assert ("controls", "Rapid Support Forces", "Omdurman") in r
+    assert ("supports", "Egyptian air force", "Sudanese army") in r

@@ -160,8 +160,8 @@ def _place_of_np(st: DocState, tok: Token) -> str | None:
     """A place a described area lies in or around: 'rebel-held areas around the town of X',
     'territory in X province'; never 'towns north of X'."""
     named = _named_place(st, tok)
-    if named:
-        return named
+    if named or tok.lemma_ not in lex()["area_nouns"]:
+        return named  # 'the Hamas-run health ministry in Gaza' says nothing of Gaza
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in LOOSE_PLACE_PREPS:
             for g in c.children:
