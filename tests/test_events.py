@@ -38,6 +38,9 @@ TEXTS = {
     "address-chain": "Clash in Sulu\nTroops clashed with Abu Sayyaf gunmen in Sitio Kan Alas, Barangay Tanum, "
                      "Patikul town on Sunday, the army said.\nLeave a Reply",
     "agency": "Operation in Pakistan\nSecurity forces launched an operation in Bajaur Agency on Monday, the ISPR said.",
+    "caption": "Offensive in Sudan\nThe army launched an offensive on Wad Madani, the military said.\n"
+               "A still shows the aftermath of an RSF raid on 3 February in Sennar (Reuters/Handout)\n\n"
+               "Heavy fighting was reported near Sennar.",
     "hashtags": "Clashes in Mali\nMalian troops clashed with JNIM fighters near Mopti on Monday, the army said.\n"
                 "#Mali #JNIM #army #clashes",
 }
@@ -113,3 +116,10 @@ def test_an_address_is_written_small_to_big(ex):
 def test_a_tribal_agency_is_a_district(ex):
     e = ex["agency"]
     assert {p.cls for p in e.places.values() if p.label.startswith("Bajaur")} == {"District"}
+
+
+def test_a_captions_date_stays_with_the_caption(ex):
+    e = ex["caption"]
+    by_trigger = {v.trigger: v for v in e.events}
+    assert by_trigger["offensive"].date is None
+    assert by_trigger["raid"].date == dt.date(2024, 2, 3)

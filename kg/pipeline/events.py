@@ -14,6 +14,7 @@ Triggers come from kg/data/events.json (verbs by lemma, nouns and noun phrases).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -375,7 +376,9 @@ class EventExtractor:
         return max(found, key=lambda m: (_rank(st, m.key), -m.start)).key
 
     def _date(self, st: DocState, t: Token, sent: Span):
-        inside = [(s, e, d) for s, e, d in st.dates if s >= sent.start and e <= sent.end]
+        doc = sent.doc
+        inside = [(s, e, d) for s, e, d in st.dates if s >= sent.start and e <= sent.end
+                  and not (s > 0 and doc[s - 1].lower_ in ("since", "until", "till"))]  # a period's bound
         if not inside:
             return None
         return min(inside, key=lambda x: abs(x[0] - t.i))[2]
@@ -477,7 +480,11 @@ class EventExtractor:
             para = doc.text.rfind("\n\n", 0, start)
             nxt = doc.text.find("\n\n", start)
             lo, hi = para if para >= 0 else 0, nxt if nxt >= 0 else len(doc.text)
-            near = [(abs(doc[s].idx - start), d) for s, d in dated if lo <= doc[s].idx < hi and doc[s].idx >= st.body_start]
+            line = _line_span(doc.text, start)
+            # a caption's day is its picture's ("A still from a video of a raid on 30 September")
+            near = [(abs(doc[s].idx - start), d) for s, d in dated
+                    if lo <= doc[s].idx < hi and doc[s].idx >= st.body_start
+                    and (line[0] <= doc[s].idx < line[1] or not _is_caption(doc.text, doc[s].idx))]
             if near:
                 ev.date = min(near)[1]
 
@@ -631,6 +638,10 @@ def _compatible(st: DocState, x: EventRecord, y: EventRecord) -> bool:
         return False
     if x.date and y.date and x.date != y.date:
         return False
+    if st.published and (x.date is None) != (y.date is None):
+        dated = x.date or y.date
+        if (st.published - dated).days > 2:
+            return False  # an undated account is today's news, not the background event dated weeks ago
     if x.fatalities is not None and y.fatalities is not None and x.fatalities != y.fatalities \
             and x.place and y.place and x.place != y.place:
         return False  # "70 killed in Aleppo province ... one barrel killed 12 in Shaar": a part told apart
@@ -722,6 +733,25 @@ def _rank(st: DocState, key: str) -> int:
 
     p = st.places.get(key)
     return LEVEL_RANK.get(p.cls, 0) if p else 0
+
+
+def _line_span(text: str, at: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, at) + 1
+    hi = text.find("\n", at)
+    return lo, hi if hi >= 0 else len(text)
+
+
+def _is_caption(text: str, at: int) -> bool:
+    lo, hi = _line_span(text, at)
+    line = text[lo:hi].strip()
+    return any(p.search(line) for p in _caption_patterns())
+
+
+@lru_cache(maxsize=1)
+def _caption_patterns() -> list[re.Pattern[str]]:
+    from .lexicon import patterns
+
+    return [re.compile(p, re.I) for p in patterns()["caption_lines"]["patterns"]]
 
 
 def _origin(tok: Token) -> bool:
