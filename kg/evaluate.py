@@ -581,12 +581,12 @@ def gold_real_events(golds: dict[str, dict[str, Any]]) -> dict[tuple[str, int], 
             (a1, i1, e1), (a2, i2, e2) = items[x], items[y]
             if a1 == a2 or e1["type"] != e2["type"]:
                 continue
-            p1, p2 = e1.get("place"), e2.get("place")
-            p1, p2 = (None if p1 in countries else p1), (None if p2 in countries else p2)  # a country says little
+            raw1, raw2 = e1.get("place"), e2.get("place")
+            p1, p2 = (None if raw1 in countries else raw1), (None if raw2 in countries else raw2)  # a country says little
             if p1 and p2:
                 strength = 3 if p1 == p2 else 2 if (p1 in ancestors(p2) or p2 in ancestors(p1)) else 0
             else:
-                strength = 1
+                strength = 1.5 if raw1 and raw1 == raw2 else 1  # little, but the same country beats none
             d1, d2 = e1.get("date"), e2.get("date")
             ag1, ag2 = set(e1.get("agents") or []), set(e2.get("agents") or [])
             if not strength or (d1 and d2 and d1 != d2) or (ag1 and ag2 and not ag1 & ag2):

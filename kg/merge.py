@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +59,9 @@ SELECT ?e ?cls ?place ?date ?fat ?role ?actor ?article ?outlet ?published ?src W
 # Simple patterns only: property paths over a union of thousands of graphs that repeat the same
 # locatedIn triples are slow in Oxigraph; the closure is computed in Python instead.
 _Q_EDGES = sparql_prefixes() + "SELECT DISTINCT ?x ?y WHERE { ?x ckg:locatedIn ?y }"
+_Q_COORDS = sparql_prefixes() + "SELECT DISTINCT ?p ?wkt WHERE { ?p geo:hasGeometry ?g . ?g geo:asWKT ?wkt }"
+_POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.I)
+NEAR_KM = 25.0  # two places this close may name one event ("Talbisseh" and "north of Homs city")
 _Q_PLACE_FACTS = sparql_prefixes() + """
 SELECT DISTINCT ?p ?cc ?kind WHERE {
   { ?p ckg:countryCode ?cc } UNION { ?p a ckg:Country BIND("Country" AS ?kind) } UNION { ?p a ckg:Province BIND("Province" AS ?kind) }
@@ -91,6 +96,18 @@ class PlaceIndex:
     country: dict[str, str] = field(default_factory=dict)  # place -> ISO2
     countries: set[str] = field(default_factory=set)  # places that are whole countries
     province: dict[str, str] = field(default_factory=dict)  # place -> its first-level division
+    coords: dict[str, tuple[float, float]] = field(default_factory=dict)  # place -> (lat, lon)
+
+    def near(self, a: str, b: str) -> bool:
+        pa, pb = self.coords.get(a), self.coords.get(b)
+        return pa is not None and pb is not None and _km(pa, pb) <= NEAR_KM
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 @dataclass
@@ -142,6 +159,10 @@ def load_accounts(store: Store) -> tuple[list[Account], PlaceIndex]:
             places.countries.add(p.value)
         if kind is not None and kind.value == "Province":
             provinces.add(p.value)
+    for p, wkt in store.query(_Q_COORDS).rows:
+        m = _POINT.search(wkt.value)
+        if m:
+            places.coords[p.value] = (float(m.group(2)), float(m.group(1)))
     for a in accs.values():
         if a.place and a.place not in places.ancestors:
             seen: set[str] = set()
@@ -183,6 +204,8 @@ def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float
             s_place = 1.0
         elif pa in ancestors.get(pb, ()) or pb in ancestors.get(pa, ()):
             s_place = 0.75
+        elif places.near(pa, pb):
+            s_place = 0.6
         else:
             return 0.0
     else:
@@ -203,6 +226,10 @@ def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float
         s_act = 0.1  # different perpetrators: probably different events
     else:
         s_act = 0.5
+    if s_cls < 1.0 and not (s_place == 1.0 or shared):
+        return 0.0  # two labels for one event need the same place or the same actors to say so
+    if s_cls < 1.0 and {"TerritoryCapture", "Withdrawal"} & (a.classes ^ b.classes):
+        return 0.0  # a capture or a withdrawal is a happening of its own, not a name for the offensive
     return round(0.25 * s_cls + 0.3 * s_place + 0.2 * s_date + 0.25 * s_act, 4)
 
 
@@ -235,6 +262,11 @@ def group_accounts(accounts: list[Account], places: PlaceIndex,
         near = list(mine)
         if bucket >= 0:
             near += blocks.get((cc, prov, bucket + 1), []) + blocks.get((cc, prov, -1), [])
+        if prov:
+            # accounts placed no finer than the country (or not at all) may tell this event too
+            for coarse in ((cc, ""), ("??", "")):
+                for b in {bucket - 1, bucket, bucket + 1, -1} if bucket >= 0 else {-1}:
+                    near += blocks.get((*coarse, b), [])
         mine_set = set(mine)
         for i in mine:
             for j in near:

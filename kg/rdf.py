@@ -103,10 +103,14 @@ def _triples(ex: Extraction) -> Iterator[tuple]:
         yield from _evidence(e_iri, ev.evidence)
         yield e_iri, ckg("mentionedIn"), a_iri
 
+    said: set[str] = set()
     for r in ex.relations:
         s, pred, o = ckr(r.subject), ckg(r.predicate), ckr(r.object)
-        yield s, pred, o
         digest = hashlib.sha1(f"{s.value} {pred.value} {o.value}".encode()).hexdigest()[:16]
+        if digest in said:
+            continue  # one statement per claim and article: the first sentence that makes it
+        said.add(digest)
+        yield s, pred, o
         st = ckr(f"statement/{art.key}/{digest}")
         yield st, A, ckg("RelationStatement")
         yield st, ox.NamedNode(RDF + "subject"), s

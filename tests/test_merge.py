@@ -113,3 +113,23 @@ def test_pair_score_rules():
     inside = Account("e7", "art2", {"Airstrike"}, "p/homs-province", d, True, None, {"ru-af"})
     nested = PlaceIndex(ancestors={"p/talbiseh": {"p/homs-province"}})
     assert 0.6 < pair_score(a, inside, nested, 1) < pair_score(a, b, none, 1)
+
+
+def test_pair_score_near_places_and_distinct_happenings():
+    import datetime as dt
+
+    from kg.merge import Account, PlaceIndex, pair_score
+
+    d = dt.date(2015, 10, 15)
+    coords = {"p/talbiseh": (34.84, 36.73), "p/homs": (34.73, 36.71), "p/hama": (35.13, 36.76)}
+    idx = PlaceIndex(coords=coords)
+    a = Account("e1", "art1", {"Airstrike"}, "p/talbiseh", d, True, 10, {"ru-af"})
+    near = Account("e2", "art2", {"Airstrike"}, "p/homs", d, True, None, {"ru-af"})
+    far = Account("e3", "art2", {"Airstrike"}, "p/hama", d, True, None, {"ru-af"})
+    assert pair_score(a, near, idx, 1) >= 0.6  # 12 km apart: "north of Homs city" may be Talbiseh
+    assert pair_score(a, far, idx, 1) == 0  # 32 km: another town's strike
+    offensive = Account("e4", "art1", {"Offensive"}, "p/homs", d, True, None, {"army"})
+    capture = Account("e5", "art2", {"TerritoryCapture"}, "p/homs", d, True, None, {"army"})
+    assert pair_score(offensive, capture, idx, 1) == 0  # a capture is its own happening
+    killing = Account("e6", "art2", {"Killing"}, "p/talbiseh", d, True, 5)
+    assert pair_score(offensive, killing, PlaceIndex(ancestors={"p/talbiseh": {"p/homs"}}), 1) == 0
