@@ -38,8 +38,6 @@ from reliability.corpus import build_jsonl  # noqa: E402
 from reliability.storecheck import all_quads, article_graphs, compare_stores  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-MERGE_PENDING = "https://w3id.org/conflict-kg/state/merge-pending"
-MERGED = "https://w3id.org/conflict-kg/merged"
 
 
 @dataclass
@@ -190,8 +188,8 @@ def main() -> int:
                 note = f"{len(bad)} article graphs differ from the reference"
             if orphans:
                 note = (note + "; " if note else "") + f"{len(orphans)} worker processes outlived the kill"
-            phase = ("before 1st write" if len(arts) == present_before and MERGE_PENDING not in graphs else
-                     "merge" if len(arts) == n else "loading")
+            phase = ("merge" if len(arts) == n else  # every article in: the run was merging
+                     "before 1st write" if len(arts) == present_before else "loading")
             k = Kill(trial, workers, batch, delay, phase, len(arts), opened, opened and not bad, len(orphans), note)
             kills.append(k)
             if note:

@@ -112,18 +112,22 @@ class AnswerCache:
 class SparqlClient:
     """SELECT queries over HTTP POST with timeouts, retries and backoff.
 
-    Retries transport errors and the statuses in RETRY_STATUS, waiting what Retry-After says
-    (seconds or an HTTP date, capped) or else an exponential backoff with jitter. Any other
-    HTTP error is final: retrying a 400 (bad query) or 403 (blocked User-Agent) cannot help.
+    Retries transport errors (refused, reset, timed out), the statuses in RETRY_STATUS and 200
+    answers that are not SPARQL JSON results (truncated or malformed: a proxy or an overloaded
+    service cut them), waiting what Retry-After says (seconds or an HTTP date, capped) or else an
+    exponential backoff with jitter. Any other HTTP error is final: retrying a 400 (bad query) or
+    403 (blocked User-Agent) cannot help. A bad answer is never returned, so it never reaches the
+    cache. Timeout, retries, backoff and the cap can be set with KG_WIKIDATA_TIMEOUT,
+    KG_WIKIDATA_RETRIES, KG_WIKIDATA_BACKOFF and KG_WIKIDATA_MAX_WAIT (tests use small ones).
     """
 
     def __init__(
         self,
         endpoint: str = DEFAULT_ENDPOINT,
         *,
-        timeout: float = 60.0,
-        retries: int = 3,
-        backoff: float = 1.0,
+        timeout: float | None = None,
+        retries: int | None = None,
+        backoff: float | None = None,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], None] = time.sleep,
         transport: Any = None,
@@ -131,8 +135,11 @@ class SparqlClient:
         import httpx
 
         self.endpoint = endpoint
-        self.retries = retries
-        self.backoff = backoff
+        timeout = _env_number("KG_WIKIDATA_TIMEOUT", 60.0) if timeout is None else timeout
+        self.timeout = timeout
+        self.retries = int(_env_number("KG_WIKIDATA_RETRIES", 3)) if retries is None else retries
+        self.backoff = _env_number("KG_WIKIDATA_BACKOFF", 1.0) if backoff is None else backoff
+        self.max_wait = _env_number("KG_WIKIDATA_MAX_WAIT", MAX_RETRY_AFTER_S)
         self.sleep = sleep
         self.requests = 0  # HTTP requests actually sent (benchmarks and tests read it)
         self._http = httpx.Client(
@@ -154,25 +161,72 @@ class SparqlClient:
                 self.requests += 1
                 r = self._http.post(self.endpoint, data={"query": query})
             except httpx.TransportError as e:
-                if attempt > self.retries:
-                    raise LinkError(f"{self.endpoint}: unreachable ({type(e).__name__}: {e})") from None
+                fault = _transport_fault(e, self.timeout)
             else:
                 if r.status_code == 200:
-                    try:
-                        return list(r.json()["results"]["bindings"])
-                    except (ValueError, KeyError, TypeError):
-                        raise LinkError(f"{self.endpoint}: answer is not SPARQL JSON results") from None
-                if r.status_code not in RETRY_STATUS or attempt > self.retries:
+                    rows = _bindings(r)
+                    if rows is not None:
+                        return rows
+                    fault = "answer is not SPARQL JSON results (truncated or malformed)"
+                elif r.status_code not in RETRY_STATUS:
                     first = (r.text or "").strip().splitlines()[:1]
                     detail = f": {first[0][:160]}" if first else ""
                     raise LinkError(f"{self.endpoint}: HTTP {r.status_code}{detail}")
-                wait = retry_after_seconds(r.headers.get("Retry-After"))
+                else:
+                    fault = f"HTTP {r.status_code}"
+                    wait = retry_after_seconds(r.headers.get("Retry-After"))
+                    if wait is not None:
+                        fault += f" (Retry-After {wait:g}s)"
+            if attempt > self.retries:
+                n = attempt
+                raise LinkError(f"{self.endpoint}: {fault} (after {n} attempt{'s' if n > 1 else ''})")
             if wait is None:
                 wait = self.backoff * (2 ** (attempt - 1)) * (0.75 + random.random() / 2)
-            self.sleep(min(wait, MAX_RETRY_AFTER_S))
+            self.sleep(min(wait, self.max_wait))
 
     def close(self) -> None:
         self._http.close()
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise LinkError(f"{name}={raw!r} is not a number") from None
+
+
+def _transport_fault(e: Exception, timeout: float) -> str:
+    """What went wrong on the wire, in a few words."""
+    import httpx
+
+    if isinstance(e, httpx.TimeoutException):
+        return f"timed out (no answer within {timeout:g}s)"
+    text = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    if isinstance(e, httpx.ConnectError):
+        return f"unreachable ({text[:120]})"
+    if "reset" in text.lower():
+        text = "connection reset by peer"
+    return f"connection lost ({text[:120]})"
+
+
+def _bindings(r: Any) -> list[Binding] | None:
+    """The rows of a SPARQL JSON results answer, or None if it is not one (cut short, an HTML
+    error page with status 200, rows of the wrong shape)."""
+    try:
+        rows = r.json()["results"]["bindings"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(rows, list):
+        return None
+    for row in rows:
+        if not isinstance(row, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("value"), str) for v in row.values()
+        ):
+            return None
+    return rows
 
 
 def retry_after_seconds(value: str | None) -> float | None:

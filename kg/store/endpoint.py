@@ -18,14 +18,18 @@ Why this shape:
 - Only graphs whose IRI starts with https://w3id.org/conflict-kg/ (articles, ontology, merged)
   are this store's: a shared server's other graphs (Virtuoso's system graphs) stay out of
   `graphs()`, `count()` and `export()`.
-- Connection failures, timeouts and 5xx are retried with exponential backoff, then reported in
-  one line naming the server and the fault. Credentials come only from the environment
+- Connection failures, resets, timeouts, 429 and 5xx (honouring Retry-After, capped) and answers
+  that do not parse (truncated or malformed results) are retried with exponential backoff, then
+  reported in one line naming the server and the fault. Every request is idempotent (queries,
+  `DROP SILENT GRAPH` + `INSERT DATA`, `PUT`), so retrying a write whose reply was lost is safe;
+  an article is reported loaded only after the server's 2xx. Credentials come only from the environment
   (KG_ENDPOINT_USER / KG_ENDPOINT_PASSWORD) and never appear in a message.
 
 Configuration (environment): KG_ENDPOINT (base or query URL), KG_ENDPOINT_QUERY, KG_ENDPOINT_UPDATE,
 KG_ENDPOINT_STORE (Graph Store URL) for servers that split them, KG_ENDPOINT_USER,
 KG_ENDPOINT_PASSWORD, KG_ENDPOINT_TIMEOUT (seconds, default 60), KG_ENDPOINT_RETRIES (attempts,
-default 4), KG_ENDPOINT_BACKOFF (first pause in seconds, default 0.5).
+default 4), KG_ENDPOINT_BACKOFF (first pause in seconds, default 0.5), KG_ENDPOINT_MAX_WAIT (longest
+pause between attempts, also for a server's Retry-After, default 60).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import io
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -60,7 +64,11 @@ RDF_TYPES = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
 MAX_BATCH_BYTES = 8 * 1024 * 1024  # one update request; servers commonly cap bodies at 10+ MB
-RETRY_STATUS = {500, 502, 503, 504}
+RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+class _Unreadable(Exception):
+    """A 2xx answer that does not parse (truncated, malformed): worth another attempt."""
 
 
 def _env_float(name: str, default: float) -> float:
@@ -127,7 +135,9 @@ class EndpointStore(Store):
         self.read_only = read_only
         self.retries = max(1, int(_env_float("KG_ENDPOINT_RETRIES", 4)))
         self.backoff = _env_float("KG_ENDPOINT_BACKOFF", 0.5)
+        self.max_wait = _env_float("KG_ENDPOINT_MAX_WAIT", 60.0)
         timeout = _env_float("KG_ENDPOINT_TIMEOUT", 60.0)
+        self.timeout = timeout
         user, password = os.environ.get("KG_ENDPOINT_USER"), os.environ.get("KG_ENDPOINT_PASSWORD")
         auth = httpx.BasicAuth(user, password or "") if user else None
         self._http = httpx.Client(
@@ -138,22 +148,34 @@ class EndpointStore(Store):
             self._ensure_ontology()
 
     # -- HTTP ---------------------------------------------------------------------------------
-    def _request(self, method: str, url: str, *, what: str, ok_404: bool = False, **kw: Any) -> httpx.Response:
-        """One request with retries on connection faults, timeouts and 5xx; 4xx are returned."""
+    def _request(self, method: str, url: str, *, what: str, ok_404: bool = False,
+                 parse: Callable[[httpx.Response], Any] | None = None, **kw: Any) -> Any:
+        """One request with retries on transport faults, timeouts, 429 and 5xx (waiting what
+        Retry-After asks, capped by KG_ENDPOINT_MAX_WAIT), and - when `parse` is given - on a 2xx
+        answer that `parse` cannot read (it raises _Unreadable). Other 4xx are returned (or passed
+        to `parse`, which decides). Returns the response, or what `parse` made of it."""
         fault = ""
+        wait = 0.0
         for attempt in range(self.retries):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                time.sleep(min(self.max_wait, max(wait, self.backoff * 2 ** (attempt - 1))))
+            wait = 0.0
             try:
                 r = self._http.request(method, url, **kw)
             except httpx.TimeoutException:
-                fault = "timed out"
+                fault = f"timed out (no answer within {self.timeout:g}s)"
                 continue
-            except httpx.TransportError as e:
+            except httpx.ConnectError as e:
                 fault = f"cannot connect ({_reason(e)})"
+                continue
+            except httpx.TransportError as e:  # reset, closed without an answer, broken body
+                fault = f"connection lost ({_reason(e)})"
                 continue
             if r.status_code in RETRY_STATUS:
                 fault = f"HTTP {r.status_code} {_server_message(r)}".rstrip()
+                wait = _retry_after(r.headers.get("Retry-After")) or 0.0
+                if wait:
+                    fault += f" (Retry-After {wait:g}s)"
                 continue
             if r.status_code in (401, 403):
                 raise StoreError(
@@ -162,7 +184,13 @@ class EndpointStore(Store):
                 )
             if r.status_code == 404 and not ok_404:
                 raise StoreError(f"endpoint {url}: HTTP 404 (wrong URL? see KG_ENDPOINT_QUERY/UPDATE/STORE)")
-            return r
+            if parse is None:
+                return r
+            try:
+                return parse(r)
+            except _Unreadable as e:
+                fault = str(e)
+                continue
         n = self.retries
         raise StoreError(f"endpoint {url}: {what} failed: {fault} (after {n} attempt{'s' if n > 1 else ''})")
 
@@ -276,19 +304,23 @@ class EndpointStore(Store):
 
             sparql = with_bindings(sparql, dict(bindings))
         text = _with_prefixes(sparql)
-        r = self._request(
-            "POST", self.query_url, what="query",
+        def parse(r: httpx.Response) -> QueryResult:
+            if r.status_code == 400:
+                added = text.count("\n") - sparql.count("\n")  # report positions in the user's text
+                msg = re.sub(r"\b(\d+):(\d+)\b",
+                             lambda m: f"{int(m[1]) - added}:{m[2]}" if int(m[1]) > added else m[0],
+                             _server_message(r), count=1)
+                raise QuerySyntaxError(f"invalid SPARQL (endpoint {self.query_url}): {msg}")
+            if not r.is_success:
+                raise StoreError(
+                    f"endpoint {self.query_url}: query failed: HTTP {r.status_code} {_server_message(r)}".rstrip())
+            return self._parse_results(r)
+
+        return self._request(
+            "POST", self.query_url, what="query", parse=parse,
             data={"query": text, "union-default-graph": ""},
             headers={"Accept": ACCEPT_RESULTS},
         )
-        if r.status_code == 400:
-            added = text.count("\n") - sparql.count("\n")  # report positions in the user's text
-            msg = re.sub(r"\b(\d+):(\d+)\b", lambda m: f"{int(m[1]) - added}:{m[2]}" if int(m[1]) > added else m[0],
-                         _server_message(r), count=1)
-            raise QuerySyntaxError(f"invalid SPARQL (endpoint {self.query_url}): {msg}")
-        if not r.is_success:
-            raise StoreError(f"endpoint {self.query_url}: query failed: HTTP {r.status_code} {_server_message(r)}".rstrip())
-        return self._parse_results(r)
 
     def _parse_results(self, r: httpx.Response) -> QueryResult:
         ctype = r.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -298,16 +330,18 @@ class EndpointStore(Store):
             elif ctype in ("application/sparql-results+xml", "application/xml"):
                 res = ox.parse_query_results(r.content, ox.QueryResultsFormat.XML)
             elif ctype in RDF_TYPES:
-                triples = ox.parse(r.content, format=RDF_TYPES[ctype])
+                triples = list(ox.parse(r.content, format=RDF_TYPES[ctype]))
                 return QueryResult(kind="graph", triples=[(t.subject, t.predicate, t.object) for t in triples])
             else:
-                raise StoreError(f"endpoint {self.query_url}: unexpected result type {ctype or 'none'!r}")
-        except SyntaxError as e:
-            raise StoreError(f"endpoint {self.query_url}: unreadable results ({str(e).splitlines()[0]})") from None
-        if isinstance(res, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(res))
-        variables = [v.value for v in res.variables]
-        rows = [[sol[v] for v in variables] for sol in res]
+                raise _Unreadable(f"unexpected result type {ctype or 'none'!r}")
+            if isinstance(res, ox.QueryBoolean):
+                return QueryResult(kind="ask", boolean=bool(res))
+            variables = [v.value for v in res.variables]
+            # pyoxigraph parses lazily: a result cut short fails here, while reading the rows
+            rows = [[sol[v] for v in variables] for sol in res]
+        except (SyntaxError, ValueError) as e:
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise _Unreadable(f"unreadable results ({first[:160]})") from None
         return QueryResult(kind="select", variables=variables, rows=rows)
 
     def update(self, sparql: str) -> None:
@@ -328,14 +362,19 @@ class EndpointStore(Store):
     def _graph_triples(self, graph: str) -> list[ox.Triple]:
         """One graph's triples: Graph Store GET where there is one, else a CONSTRUCT."""
         if self.store_url is not None:
-            r = self._request("GET", self.store_url, what=f"reading graph <{graph}>", params={"graph": graph},
-                              headers={"Accept": "application/n-triples"}, ok_404=True)
-            if r.status_code == 404:
-                return []
-            if r.is_success:
+            def parse(r: httpx.Response) -> list[ox.Triple]:
+                if r.status_code == 404:
+                    return []
+                if not r.is_success:
+                    raise StoreError(f"endpoint {self.store_url}: reading graph <{graph}> failed: HTTP {r.status_code}")
                 ctype = r.headers.get("content-type", "").split(";")[0].strip().lower()
-                return list(ox.parse(r.content, format=RDF_TYPES.get(ctype, ox.RdfFormat.N_TRIPLES)))
-            raise StoreError(f"endpoint {self.store_url}: reading graph <{graph}> failed: HTTP {r.status_code}")
+                try:
+                    return list(ox.parse(r.content, format=RDF_TYPES.get(ctype, ox.RdfFormat.N_TRIPLES)))
+                except (SyntaxError, ValueError) as e:
+                    raise _Unreadable(f"unreadable graph ({str(e).splitlines()[0][:160] if str(e) else 'empty'})") from None
+
+            return self._request("GET", self.store_url, what=f"reading graph <{graph}>", params={"graph": graph},
+                                 headers={"Accept": "application/n-triples"}, ok_404=True, parse=parse)
         res = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         return [ox.Triple(*t) for t in res.triples]
 
@@ -384,11 +423,31 @@ def _with_prefixes(sparql: str) -> str:
     return sparql if sparql.startswith(block) else block + sparql
 
 
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a 429/503 asks to wait (delta-seconds or an HTTP date), None if absent or unreadable."""
+    import email.utils
+
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time()) if when is not None else None
+
+
 def _reason(e: Exception) -> str:
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     low = text.lower()
     if "refused" in low:
         return "connection refused"
+    if "reset" in low:
+        return "connection reset by peer"
+    if "disconnected without" in low or "without sending" in low:
+        return "server closed the connection without an answer"
     if "name or service" in low or "nodename" in low or "getaddrinfo" in low:
         return "unknown host"
     return text[:120]
