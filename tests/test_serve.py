@@ -80,3 +80,50 @@ def test_service_detection_ignores_strings_iris_and_variables():
     assert uses_service("SELECT * WHERE { service <http://x/> { ?s ?p ?o } }")
     assert not uses_service('SELECT ?service WHERE { ?service rdfs:label "SERVICE <x>" . <http://x/SERVICE> ?p ?o }')
     assert not uses_service("# SERVICE in a comment\nSELECT * WHERE { ?s ?p ?o }")
+
+
+def test_fifty_concurrent_clients_all_get_the_right_answer(endpoint):
+    """50 clients at once (a barrier releases them together), 4 queries each: every answer is
+    200 and equal to the answer the endpoint gives a lone client."""
+    import threading
+
+    queries = ["SELECT ?e WHERE { ?e a ckg:Airstrike } ORDER BY ?e LIMIT 5",
+               "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }",
+               "ASK { ?e a ckg:Airstrike }",
+               'SELECT ?p WHERE { ?p rdfs:label ?l FILTER(STR(?l) = "Talbisseh") }']
+    expected = [httpx.get(endpoint, params={"query": q}).json() for q in queries]
+    barrier = threading.Barrier(50)
+    failures: list[str] = []
+    done = []
+
+    def client(i: int) -> None:
+        with httpx.Client(timeout=30) as c:
+            barrier.wait()
+            for k in range(4):
+                j = (i + k) % len(queries)
+                try:
+                    r = c.get(endpoint, params={"query": queries[j]})
+                    ok = r.status_code == 200 and r.json() == expected[j]
+                    if not ok:
+                        failures.append(f"client {i}: HTTP {r.status_code} {r.text[:80]}")
+                except httpx.HTTPError as e:
+                    failures.append(f"client {i}: {type(e).__name__}: {e}")
+                done.append(1)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not failures, failures[:5]
+    assert len(done) == 200
+
+
+def test_service_only_with_allow_service(example_store, endpoint):
+    """--allow-service lets a federated query through: here to the endpoint itself, on 127.0.0.1."""
+    q = f"SELECT ?e WHERE {{ SERVICE <{endpoint}> {{ ?e a ckg:Airstrike }} }} LIMIT 1"
+    assert httpx.get(endpoint, params={"query": q}).status_code == 400
+    with KgServe(example_store, "--allow-service") as other:
+        r = httpx.get(other.url, params={"query": q}, timeout=30)
+        assert r.status_code == 200, r.text
+        assert len(r.json()["results"]["bindings"]) == 1
