@@ -243,6 +243,12 @@ def group_accounts(accounts: list[Account], places: PlaceIndex,
         prov = places.province.get(a.place or "", "")
         bucket = a.date.toordinal() // (window + 1) if a.date else -1
         blocks[(cc, prov, bucket)].append(i)
+    unplaced: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for (cc, prov, bucket), idx in blocks.items():
+        if cc == "??":
+            for i in idx:
+                for actor in accounts[i].agents | accounts[i].targets:
+                    unplaced[(actor, bucket)].append(i)
     parent = list(range(len(accounts)))
     members: dict[int, set[str]] = {i: {a.article} for i, a in enumerate(accounts)}
     span: dict[int, tuple[int, int] | None] = {
@@ -263,11 +269,15 @@ def group_accounts(accounts: list[Account], places: PlaceIndex,
         if bucket >= 0:
             near += blocks.get((cc, prov, bucket + 1), []) + blocks.get((cc, prov, -1), [])
         if prov:
-            # accounts placed no finer than the country (or not at all) may tell this event too
-            for coarse in ((cc, ""), ("??", "")):
-                for b in {bucket - 1, bucket, bucket + 1, -1} if bucket >= 0 else {-1}:
-                    near += blocks.get((*coarse, b), [])
+            # accounts placed no finer than the country may tell this event too; unplaced ones,
+            # when they name one of its actors (blocking by actor keeps this linear)
+            for b in {bucket - 1, bucket, bucket + 1, -1} if bucket >= 0 else {-1}:
+                near += blocks.get((cc, "", b), [])
+                for i in mine:
+                    for actor in accounts[i].agents | accounts[i].targets:
+                        near += unplaced.get((actor, b), [])
         mine_set = set(mine)
+        near = list(dict.fromkeys(near))
         for i in mine:
             for j in near:
                 if j in mine_set and j <= i:
