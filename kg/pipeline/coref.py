@@ -57,6 +57,12 @@ class Coref:
                     continue
                 target = named[0]
                 start = t.i
+            elif t.dep_ == "appos":
+                # "the Observatory, a UK-based group that ...": the description is of its head
+                head = st.mention_at(t.head.i, "actor")
+                if head is None:
+                    continue
+                target = head.key
             else:
                 if any(doc[k].lower_ in NOT_ARMED for k in range(start, t.i)):
                     continue  # "the local civil society group", "a rights group": not an armed group
