@@ -41,6 +41,10 @@ TEXTS = {
     "caption": "Offensive in Sudan\nThe army launched an offensive on Wad Madani, the military said.\n"
                "A still shows the aftermath of an RSF raid on 3 February in Sennar (Reuters/Handout)\n\n"
                "Heavy fighting was reported near Sennar.",
+    "speaker-origin": "Attack in Somalia\nAl-Shabab fighters attacked a base near Baidoa on Monday. Colonel Ali Nur "
+                      "from the nearby town of Wanlaweyn said at least 12 militants were killed.",
+    "quoted-we": "Attack in Somalia\nAl-Shabab's spokesman said, \"We killed many soldiers in the attack on the "
+                 "base.\" The Somali army said it repelled the assault.",
     "hashtags": "Clashes in Mali\nMalian troops clashed with JNIM fighters near Mopti on Monday, the army said.\n"
                 "#Mali #JNIM #army #clashes",
 }
@@ -123,3 +127,14 @@ def test_a_captions_date_stays_with_the_caption(ex):
     by_trigger = {v.trigger: v for v in e.events}
     assert by_trigger["offensive"].date is None
     assert by_trigger["raid"].date == dt.date(2024, 2, 3)
+
+
+def test_a_speakers_home_town_is_not_where_it_happened(ex):
+    e = ex["speaker-origin"]
+    assert all(e.places[v.place].label != "Wanlaweyn" for v in e.events if v.place)
+
+
+def test_a_quoted_we_is_the_speakers_side(ex):
+    e = ex["quoted-we"]
+    agents = {e.actors[a].label for v in e.events for a in v.agents if v.trigger in ("killed", "attack")}
+    assert "Somali army" not in agents

@@ -758,12 +758,15 @@ def _origin(tok: Token) -> bool:
     """'Major Ahmed Farah from the nearby town of Afgooye', 'a spokesman in Kabul': where a speaker
     comes from or sits, not where the event happened."""
     x = tok
-    for _ in range(4):
+    for _ in range(6):
         if x.dep_ == "prep":
-            return x.lower_ in ("from", "in", "at", "of") and x.head.pos_ in ("NOUN", "PROPN") and (
-                x.head.dep_ in ("nsubj", "appos") and x.head.head.lemma_.lower() in ("say", "tell", "report", "add", "confirm")
-                or x.head.ent_type_ == "PERSON")
-        if x.head == x:
+            if x.head.pos_ not in ("NOUN", "PROPN"):
+                return False  # a place of the verb's: where it happened
+            if x.lower_ in ("from", "in", "at", "of") and (
+                    x.head.dep_ in ("nsubj", "appos") and x.head.head.lemma_.lower() in ("say", "tell", "report", "add", "confirm")
+                    or x.head.ent_type_ == "PERSON"):
+                return True
+        if x.head == x or x.pos_ in ("VERB", "AUX"):
             return False
         x = x.head
     return False

@@ -293,6 +293,16 @@ def subject_actors(st: DocState, verb: Token) -> list[str]:
         speaker = [a for c in verb.head.children if c.dep_ == "nsubj" for a in actor_in(st, c)]
         if speaker and st.actors[speaker[0]].cls not in ("MediaOutlet", "Monitor", "Person"):
             return speaker[:1]
+    if pron.lower_ in ("we", "us"):
+        # a quoted "we" is the speaker's side: "Al Shabab's spokesman said, 'We targeted ...'"
+        x = verb
+        while x.head != x and x.lemma_ not in REPORTING:
+            x = x.head
+        if x.lemma_ in REPORTING:
+            sides = [m.key for c in x.children if c.dep_ == "nsubj" for t in c.subtree
+                     if (m := st.mention_at(t.i, "actor")) and st.actors[m.key].cls not in ("MediaOutlet", "Monitor", "Person")]
+            return sides[:1]
+        return []  # a "we" whose speaker this sentence does not name: no guess
     before = [m for m in st.mentions if m.key in st.actors and m.end <= pron.i]
     for m in reversed(before[-6:]):
         cls = st.actors[m.key].cls
