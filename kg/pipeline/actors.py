@@ -378,12 +378,20 @@ class ActorFinder:
             m = re.search(rf"((?:\S+\s+){{1,6}})\({re.escape(text)}\)", doc.text)
             if m is None or sum(w[:1].isupper() for w in m.group(1).split()) < 2:
                 return True  # an acronym the text never expands into a name (IBO, KVs): no actor
+        if label != "PERSON" and not keyword_class(text) and fold(text) in self._place_names(doc):
+            return True  # "Swat" where the article also says "in Swat": the place, named again
         prev = doc[span.start - 1].lower_ if span.start > 0 else ""
         if prev in ("in", "at", "near", "outside", "around") and not keyword_class(text) and not (
             span.end < len(doc) and doc[span.end].text in ("'s", "’s")
         ):
             return True  # "in Thana", "at Sitio Bud Kaha": a place the gazetteer does not know
         return False
+
+    @staticmethod
+    def _place_names(doc: Doc) -> set[str]:
+        st = state(doc)
+        return {fold(n) for p in st.places.values() if p.mentioned and p.cls != "Country"
+                for n in (p.label, *p.aliases)}
 
     def _person_context(self, doc: Doc, span: Span) -> bool:
         """'Godfrey Otunge, the commander of ...', 'spokesman Tareq Arian': a person, whatever NER said."""
