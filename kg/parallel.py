@@ -145,8 +145,8 @@ def graphs_in_workers(
         try:
             graphs = fut.result()
         except BrokenProcessPool:
-            # a SIGTERM sent to the whole process group also ends the workers: that is an
-            # interruption, not a worker failure (give the parent's handler a moment to run)
+            # workers that die because the user is stopping everything (a signal to the whole
+            # process group) mean an interruption, not a failure: give the handler a moment
             from .interrupt import Interrupted, pending
 
             time.sleep(0.05)

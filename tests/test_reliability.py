@@ -158,3 +158,29 @@ def test_second_writer_is_refused_and_readers_keep_working(batch, clean, tmp_pat
     assert writer.returncode == 0, err.decode()
     # the refused writer changed nothing: the store is exactly a clean run's
     assert compare_stores(store, clean) is None
+
+
+def test_a_run_killed_before_its_merge_is_merged_by_the_rerun(batch, clean, tmp_path):
+    """The state a kill between the last article and the end of `kg merge` leaves (all articles
+    in, merged graph stale, the merge-pending marker set): the rerun loads nothing and merges."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    from kg.ingest import MERGE_PENDING_GRAPH, mark_merge_pending
+    from kg.merge import MERGED_GRAPH
+    from kg.store.embedded import EmbeddedStore
+
+    store = tmp_path / "s"
+    shutil.copytree(clean, store)
+    st = EmbeddedStore(store)
+    try:
+        st.drop_graph(MERGED_GRAPH)
+        mark_merge_pending(st)
+    finally:
+        st.close()
+    p = run_kg("ingest", str(batch), store=store)
+    assert p.returncode == 0 and f"0 loaded, {N_ARTICLES} skipped" in p.stderr_text, p.stderr_text
+    assert "merged " in p.stderr_text
+    assert not ox.Store.read_only(str(store)).contains_named_graph(ox.NamedNode(MERGE_PENDING_GRAPH))
+    assert compare_stores(store, clean) is None
