@@ -110,6 +110,7 @@ class EventRecord:
     # further classes the same happening belongs to: a strike on a market is an Airstrike and an
     # AttackOnCivilians (means and target are two independent ways of classing one event)
     also: list[str] = field(default_factory=list)
+    report_date: dt.date | None = None  # the day the sentence says it was reported, if no day of its own
 
 
 @dataclass

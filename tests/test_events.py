@@ -45,6 +45,10 @@ TEXTS = {
                       "from the nearby town of Wanlaweyn said at least 12 militants were killed.",
     "quoted-we": "Attack in Somalia\nAl-Shabab's spokesman said, \"We killed many soldiers in the attack on the "
                  "base.\" The Somali army said it repelled the assault.",
+    "report-day": "Attack in Pakistan\nAt least seven soldiers were martyred in an attack on a post near Harnai, "
+                  "the military said on Sunday.\n\nMilitants targeted the post in the Shahrag area of Harnai late on "
+                  "Saturday. A soldier was killed in a separate raid in Awaran on Thursday.",
+    "no-one": "Blast in Cameroon\nA bomb exploded at a market in Bamenda on Sunday. No one was killed, police said.",
     "hashtags": "Clashes in Mali\nMalian troops clashed with JNIM fighters near Mopti on Monday, the army said.\n"
                 "#Mali #JNIM #army #clashes",
 }
@@ -138,3 +142,12 @@ def test_a_quoted_we_is_the_speakers_side(ex):
     e = ex["quoted-we"]
     agents = {e.actors[a].label for v in e.events for a in v.agents if v.trigger in ("killed", "attack")}
     assert "Somali army" not in agents
+
+
+def test_the_day_it_was_said_yields_to_the_day_it_happened(ex):
+    e = ex["report-day"]
+    by_label = {p.label: p for p in e.places.values()}
+    assert e.places[by_label["Shahrag"].parent].label == "Harnai"  # "the Shahrag area of Harnai"
+    attack = [v for v in e.events if v.fatalities == 7]
+    assert len(attack) == 1 and attack[0].date == dt.date(2024, 3, 2)  # Saturday, not Sunday's statement
+    assert [v.fatalities for v in e.events if v.trigger == "raid"] == [1]  # "a soldier was killed"

@@ -379,9 +379,17 @@ class EventExtractor:
         doc = sent.doc
         inside = [(s, e, d) for s, e, d in st.dates if s >= sent.start and e <= sent.end
                   and not (s > 0 and doc[s - 1].lower_ in ("since", "until", "till"))]  # a period's bound
-        if not inside:
-            return None
-        return min(inside, key=lambda x: abs(x[0] - t.i))[2]
+        own = [x for x in inside if not _dates_the_report(doc[x[0] : x[1]], t)]
+        if not own:
+            return None  # "..., officials said on Sunday": the day it was said, not the day it happened
+        return min(own, key=lambda x: abs(x[0] - t.i))[2]
+
+    def _report_date(self, st: DocState, sent: Span):
+        """The day the sentence's statement was made ('the army said on Sunday'): the latest the
+        event can have happened, used when nothing else dates it."""
+        doc = sent.doc
+        said = [d for s, e, d in st.dates if s >= sent.start and e <= sent.end and _dates_the_report(doc[s:e], None)]
+        return said[0] if said else None
 
     def _fatalities(self, sent: Span, t: Token) -> int | None:
         """The largest death count stated in the sentence ('killing at least 10 people, six of them
@@ -392,6 +400,21 @@ class EventExtractor:
         best = None
         toks = list(sent)
         for k, tok in enumerate(toks):
+            prev_w = toks[k - 1].lower_ if k else ""
+            if tok.lower_ in ("one", "body") and prev_w == "no" or tok.lower_ == "nobody":
+                # "No one was killed": a stated toll of zero, which a count elsewhere outweighs
+                if any(x.lower_ in self.death or x.lemma_.lower() in self.death for x in toks[k + 1 : k + 4]):
+                    best = 0 if best is None else best
+                continue
+            if tok.lower_ in ("a", "an") and k + 2 < len(toks) and toks[k + 1].lemma_.lower() in self.person_objects \
+                    and toks[k + 1].tag_ == "NN" and self._dies(toks, k + 2):
+                best = 1 if best is None else best  # "a soldier was killed", "a policeman embraced martyrdom"
+                continue
+            if prev_w == "of" and k >= 2 and toks[k - 2].lemma_.lower() in ("death", "killing", "murder", "execution"):
+                n = parse_count(_number_phrase(doc, tok))
+                if n is not None:
+                    best = n if best is None else max(best, n)  # "the deaths of two aid workers"
+                    continue
             if not (tok.like_num or tok.lower_ in NUMBER_WORDS):
                 continue
             if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
@@ -456,6 +479,19 @@ class EventExtractor:
                     best = n if best is None else max(best, n)
         return best
 
+    def _dies(self, toks: list[Token], j: int) -> bool:
+        """Whether the words from j on say that the noun before them died ('was killed', 'embraced
+        martyrdom', 'died'), before anything else happens to it."""
+        for x in toks[j : j + 8]:
+            w, lem = x.lower_, x.lemma_.lower()
+            if w in INJURY:
+                return False
+            if w in self.death or lem in self.death or lem in ("martyrdom",):
+                return True
+            if x.pos_ == "VERB" and lem not in ("embrace", "be", "get", "confirm", "report"):
+                return False
+        return False
+
     # -- main ----------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
@@ -466,13 +502,16 @@ class EventExtractor:
             # only after merging: restatements without a place must not split from their lead
             ev.place = ev.place or ev.context_place
         self._context_dates(doc, st)
+        for ev in st.events:
+            if ev.date is None and ev.report_date is not None:
+                ev.date = ev.report_date  # happened by the day it was reported: the best we know
         return doc
 
     @staticmethod
     def _context_dates(doc: Doc, st: DocState) -> None:
         """A sentence without a date continues the story of the sentence before it, when that
         one names a day ('The fatalities came on Monday, when ...'): within a paragraph only."""
-        dated = sorted((s, d) for s, _, d in st.dates)
+        dated = sorted((s, d) for s, e, d in st.dates if not _dates_the_report(doc[s:e], None))
         for ev in st.events:
             if ev.date is not None:
                 continue
@@ -526,6 +565,11 @@ class EventExtractor:
             targets = [x for x in _uniq(acc.get("targets") or self._targets(st, t, cls)) if x not in agents]
             if cls in ("ArmedClash",) and any(st.actors[x].cls == "Civilians" for x in targets):
                 cls = "AttackOnCivilians"
+            elif cls == "ArmedClash" and agents:
+                # a clash has two sides that both fight: the one attacked is a party to it too
+                armed = [x for x in targets if st.actors[x].cls not in ("Civilians", "Person", "Organisation", "MediaOutlet", "Monitor")]
+                agents += armed
+                targets = [x for x in targets if x not in armed]
             place = self._place(st, t, sent)
             date = self._date(st, t, sent)
             fat = self._fatalities(sent, t)
@@ -553,6 +597,8 @@ class EventExtractor:
             )
             if place is None:
                 ev.context_place = self._context_place(st, sent)
+            if date is None:
+                ev.report_date = self._report_date(st, sent)
             st.events.append(ev)
 
     def _merge(self, accounts: list[dict]) -> list[dict]:
@@ -638,7 +684,12 @@ def _compatible(st: DocState, x: EventRecord, y: EventRecord) -> bool:
         return False
     if x.date and y.date and x.date != y.date:
         return False
-    if st.published and (x.date is None) != (y.date is None):
+    xr, yr = x.date or x.report_date, y.date or y.report_date
+    if not (x.date and y.date) and xr and yr and not 0 <= ((x.report_date or xr) - (y.date or yr)).days <= 1 \
+            and not 0 <= ((y.report_date or yr) - (x.date or xr)).days <= 1:
+        return False  # a report dated Sunday tells of Saturday's attack, not of next week's
+    undated = x if x.date is None else y
+    if st.published and (x.date is None) != (y.date is None) and undated.report_date is None:
         dated = x.date or y.date
         if (st.published - dated).days > 2:
             return False  # an undated account is today's news, not the background event dated weeks ago
@@ -733,6 +784,22 @@ def _rank(st: DocState, key: str) -> int:
 
     p = st.places.get(key)
     return LEVEL_RANK.get(p.cls, 0) if p else 0
+
+
+SAYING = {"say", "tell", "report", "announce", "add", "confirm", "claim", "state", "note", "declare", "quote"}
+
+
+def _dates_the_report(span: Span, trigger: Token | None) -> bool:
+    """Whether a date phrase hangs off a verb of saying other than the trigger ('the army said on
+    Sunday'), so that it dates the statement."""
+    x = span.root
+    for _ in range(4):
+        if x.head == x:
+            return False
+        x = x.head
+        if x.pos_ in ("VERB", "AUX"):
+            return x != trigger and x.lemma_.lower() in SAYING
+    return False
 
 
 def _line_span(text: str, at: int) -> tuple[int, int]:

@@ -319,11 +319,12 @@ class PlaceFinder:
         sentence ('the village of X, just north of Homs city'), else in the article's country."""
         for m in st.mentions:
             rec = st.places.get(m.key) if m.kind == "place" else None
+            if rec is not None and not rec.resolved and not rec.parent:
+                # "Sitio Kan Alas, Barangay Tanum, Patikul": each in the next, wherever the article says so
+                rec.parent = self._comma_parent(doc, st, m, rec)
+        for m in st.mentions:
+            rec = st.places.get(m.key) if m.kind == "place" else None
             if rec is None or rec.resolved or rec.parent:
-                continue
-            chained = self._comma_parent(doc, st, m, rec)
-            if chained is not None:
-                rec.parent = chained  # "Sitio Kan Alas, Barangay Tanum, Patikul": each in the next
                 continue
             sent = doc[m.start].sent
             sents = list(doc.sents)
@@ -366,17 +367,26 @@ class PlaceFinder:
     @staticmethod
     def _comma_parent(doc: Doc, st, m: Mention, rec: PlaceRecord) -> str | None:
         """The place that follows an unlisted one after a comma ('Sitio Kan Alas, Barangay Tanum',
-        'Katigiri, Wonduruba Payam'), when it is no finer than it: news writes addresses small to big."""
+        'Katigiri, Wonduruba Payam') or a level word and 'of' ('the Shahrag area of Harnai'), when it
+        is no finer than it: news writes addresses small to big."""
         k = m.end
-        if k + 1 >= len(doc) or doc[k].text not in (",", ";"):
+        stated = True  # "X area of Y" says X lies in Y; a comma only suggests it
+        if k + 2 < len(doc) and doc[k].lower_ in _level_words() and doc[k + 1].lower_ == "of":
+            k += 1  # "the Shahrag area of Harnai", "the Shaar neighbourhood of Aleppo"
+        elif k + 1 < len(doc) and doc[k].lower_ == "of" and doc[k - 1].lower_ in _level_words():
+            pass  # the level word is part of the mention: "[Shahrag area] of Harnai"
+        elif k + 1 >= len(doc) or doc[k].text not in (",", ";"):
             return None
-        nxt = st.mention_at(k + 1, "place")
-        if nxt is None or nxt.key == m.key or nxt.start != k + 1:
+        else:
+            stated = False
+        nxt = st.mention_at(k + 1, "place") or (
+            st.mention_at(k + 2, "place") if k + 2 < len(doc) and doc[k + 1].lower_ == "the" else None)
+        if nxt is None or nxt.key == m.key or nxt.start not in (k + 1, k + 2):
             return None
         outer = st.places.get(nxt.key)
         from .relations import LEVEL_RANK
 
-        if outer is None or LEVEL_RANK.get(outer.cls, 0) > LEVEL_RANK.get(rec.cls, 0) and rec.cls in LEVEL_RANK:
+        if outer is None or not stated and LEVEL_RANK.get(outer.cls, 0) > LEVEL_RANK.get(rec.cls, 0) and rec.cls in LEVEL_RANK:
             return None
         if rec.country and outer.country and rec.country != outer.country:
             return None
