@@ -703,7 +703,8 @@ def consolidate(st: DocState, events: list[EventRecord]) -> list[EventRecord]:
     """One account per event and article: news restates its lead event ("the attack", "the
     assault", a toll in a later sentence). Same-class accounts whose place, agents and date do not
     conflict merge into the first; a killing with neither agent nor place only adds its toll to
-    the event before it."""
+    the event before it. The first toll stated stands: later figures in a story are mostly one
+    side's claim ("the group claimed to have killed 30") or a part of the whole."""
     out: list[EventRecord] = []
     for ev in events:
         if ev.cls == "Killing" and not ev.agents and not ev.place:
@@ -735,7 +736,7 @@ def consolidate(st: DocState, events: list[EventRecord]) -> list[EventRecord]:
             target.place = ev.place
         target.date = target.date or ev.date
         if ev.fatalities is not None:
-            target.fatalities = max(target.fatalities or 0, ev.fatalities)
+            target.fatalities = ev.fatalities if target.fatalities is None else target.fatalities
     return out
 
 
