@@ -151,3 +151,8 @@ def test_the_day_it_was_said_yields_to_the_day_it_happened(ex):
     attack = [v for v in e.events if v.fatalities == 7]
     assert len(attack) == 1 and attack[0].date == dt.date(2024, 3, 2)  # Saturday, not Sunday's statement
     assert [v.fatalities for v in e.events if v.trigger == "raid"] == [1]  # "a soldier was killed"
+
+
+def test_no_one_killed_is_a_toll_of_zero(ex):
+    e = ex["no-one"]
+    assert [(v.cls, v.fatalities) for v in e.events] == [("Bombing", 0)]

@@ -193,6 +193,8 @@ class EventExtractor:
                 if c.dep_ == "prep" and c.lower_ == "for" and any(
                         g.lemma_.lower() in ("month", "year", "week", "decade") for g in c.children):
                     return True, None  # "have been targeting Cabaret for months"
+        if t.pos_ == "VERB" and _nobody(t):
+            return True, None  # "no one was killed": nothing of the kind happened
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "lest") for c in t.children):
             return True, None  # "unless the rebels shot a ghost aircraft": a condition, not a happening
         if t.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.lemma_.lower() not in REALISING:
@@ -544,6 +546,8 @@ class EventExtractor:
             if t.dep_ == "pobj" and t.head.lower_ in ("with", "under") and t.lemma_ in ("support", "cover"):
                 continue
             blocked, deny = self._blocked(t)
+            if blocked and cls == "Killing" and _nobody(t) and st.events and st.events[-1].fatalities is None:
+                st.events[-1].fatalities = 0  # "A bomb exploded ... No one was killed": a toll of zero
             if blocked or self._anaphoric(st, t, cls):
                 continue
             cls = self._sibling_class(st, t, cls)
@@ -800,6 +804,15 @@ def _dates_the_report(span: Span, trigger: Token | None) -> bool:
         x = x.head
         if x.pos_ in ("VERB", "AUX"):
             return x != trigger and x.lemma_.lower() in SAYING
+    return False
+
+
+def _nobody(verb: Token) -> bool:
+    """Whether a verb's subject is 'no one', 'nobody' or 'no casualties'."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.lower_ in ("nobody", "none") or any(d.lower_ == "no" for d in c.children if d.dep_ == "det"):
+                return True
     return False
 
 
