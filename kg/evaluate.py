@@ -306,7 +306,10 @@ def score_article(gold: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
             loose = not ge.get("place") and not gagents and not ge.get("agents")
             if place_ok or agent_ok or loose:
                 share = len(gagents & se["agent"]) / len(gagents) if gagents else 0.0
-                cand_l.append((-(place_ok + agent_ok + share), gi_e, order, eid))
+                # ties (equally good on place and agents) go to the account that also agrees on toll and day
+                tie = 0.1 * (ge.get("fatalities") is not None and se["fatalities"] == ge.get("fatalities")) \
+                    + 0.1 * (bool(ge.get("date")) and se["date"] == ge.get("date"))
+                cand_l.append((-(place_ok + agent_ok + share + tie), gi_e, order, eid))
             strict_place = place_ok or (not ge.get("place") and se["place"] is None)
             strict_agent = agent_ok or (not ge.get("agents") and not se["agent"])
             if strict_place and strict_agent:

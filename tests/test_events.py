@@ -49,6 +49,9 @@ TEXTS = {
                   "the military said on Sunday.\n\nMilitants targeted the post in the Shahrag area of Harnai late on "
                   "Saturday. A soldier was killed in a separate raid in Awaran on Thursday.",
     "no-one": "Blast in Cameroon\nA bomb exploded at a market in Bamenda on Sunday. No one was killed, police said.",
+    "shares": "Deadly day in Afghanistan\nA roadside bomb killed 12 people in Kandahar on Monday. More than 40 "
+              "people died in the 24 hours to Tuesday, 25 of them in a tribal clash and 15 in fighting between "
+              "Afghan forces and the Taliban. Monday's attack was the deadliest this year.",
     "hashtags": "Clashes in Mali\nMalian troops clashed with JNIM fighters near Mopti on Monday, the army said.\n"
                 "#Mali #JNIM #army #clashes",
 }
@@ -156,3 +159,9 @@ def test_the_day_it_was_said_yields_to_the_day_it_happened(ex):
 def test_no_one_killed_is_a_toll_of_zero(ex):
     e = ex["no-one"]
     assert [(v.cls, v.fatalities) for v in e.events] == [("Bombing", 0)]
+
+
+def test_a_split_toll_gives_each_event_its_share(ex):
+    e = ex["shares"]
+    tolls_by_class = sorted((v.cls, v.fatalities) for v in e.events)
+    assert tolls_by_class == [("ArmedClash", 15), ("ArmedClash", 25), ("Bombing", 12)]  # "Monday's attack": the bomb

@@ -221,7 +221,8 @@ class EventExtractor:
         if t.pos_ not in ("NOUN", "PROPN"):
             return False
         det = [c for c in t.children if c.dep_ in ("det", "poss")]
-        if not det or det[0].lower_ not in ("the", "this", "that", "its", "their"):
+        dated = bool(det) and det[0].dep_ == "poss" and det[0].ent_type_ == "DATE"  # "Wednesday's attack"
+        if not det or det[0].lower_ not in ("the", "this", "that", "its", "their") and not dated:
             return False
         if any(c.dep_ == "nummod" for c in t.children):
             return False
@@ -399,6 +400,9 @@ class EventExtractor:
         other number ('85 civilians were killed and 110 injured' -> 85), or when it directly
         follows 'killing'/'killed'/'toll'."""
         doc = sent.doc
+        share = _share_of(doc, t)
+        if share is not None:
+            return share
         best = None
         toks = list(sent)
         for k, tok in enumerate(toks):
@@ -557,7 +561,7 @@ class EventExtractor:
                 agents = [a for a in agents if a not in denier]
             if cls in ("ArmedClash", "Bombing", "Offensive") and agents and st.actors[agents[0]].cls == "AirForce":
                 cls = "Airstrike"
-            accounts.append({"tok": t, "cls": cls, "n": n, "agents": agents})
+            accounts.append({"tok": t, "cls": cls, "n": n, "agents": agents, "share": _share_of(sent.doc, t)})
         if not accounts:
             return
         merged = self._merge(accounts)
@@ -611,6 +615,9 @@ class EventExtractor:
         for acc in accounts:
             placed = False
             for g in groups:
+                shares = {o["share"] for o in g} - {None}
+                if acc["share"] is not None and shares and acc["share"] not in shares:
+                    continue  # "25 of them in a clash and 21 in fighting": two events, two tolls
                 if any(_linked(acc["tok"], other["tok"]) for other in g):
                     own_a, other_a = acc["agents"], [a for o in g for a in o["agents"]]
                     if own_a and other_a and not set(own_a) & set(other_a) and acc["tok"].dep_ == "conj":
@@ -700,6 +707,9 @@ def _compatible(st: DocState, x: EventRecord, y: EventRecord) -> bool:
     if x.fatalities is not None and y.fatalities is not None and x.fatalities != y.fatalities \
             and x.place and y.place and x.place != y.place:
         return False  # "70 killed in Aleppo province ... one barrel killed 12 in Shaar": a part told apart
+    if x.fatalities is not None and y.fatalities is not None and x.fatalities != y.fatalities \
+            and x.evidence.start == y.evidence.start:
+        return False  # one sentence, two tolls: "25 of them in a clash and 21 in fighting"
     return True
 
 
@@ -805,6 +815,26 @@ def _dates_the_report(span: Span, trigger: Token | None) -> bool:
         if x.pos_ in ("VERB", "AUX"):
             return x != trigger and x.lemma_.lower() in SAYING
     return False
+
+
+def _share_of(doc: Doc, t: Token) -> int | None:
+    """A toll split across events names each share just before its event: 'More than 60 people
+    died, 25 of them in a factional clash and 21 in fighting between ...' -> 25 for the clash."""
+    if t.pos_ != "NOUN":
+        return None
+    k = t.i - 1
+    while k > t.sent.start and doc[k].dep_ in ("det", "amod", "compound") and t.i - k < 4:
+        k -= 1
+    if doc[k].lower_ not in ("in", "during"):
+        return None
+    k -= 1
+    if k >= 1 and doc[k].lower_ in ("them", "those", "whom") and doc[k - 1].lower_ == "of":
+        k -= 2
+    if k < t.sent.start or not (doc[k].like_num or doc[k].lower_ in NUMBER_WORDS):
+        return None
+    if not any(x.lower_ in ("died", "killed", "dead", "deaths", "perished") for x in t.sent):
+        return None
+    return parse_count(doc[k].text)
 
 
 def _nobody(verb: Token) -> bool:
