@@ -52,6 +52,8 @@ TEXTS = {
     "shares": "Deadly day in Afghanistan\nA roadside bomb killed 12 people in Kandahar on Monday. More than 40 "
               "people died in the 24 hours to Tuesday, 25 of them in a tribal clash and 15 in fighting between "
               "Afghan forces and the Taliban. Monday's attack was the deadliest this year.",
+    "anaphoric-toll": "Strikes in Libya\nGovernment warplanes carried out six airstrikes on the Watiya airbase on "
+                      "Friday, a spokesman said. The LNA said three soldiers were killed during the shelling.",
     "hashtags": "Clashes in Mali\nMalian troops clashed with JNIM fighters near Mopti on Monday, the army said.\n"
                 "#Mali #JNIM #army #clashes",
 }
@@ -165,3 +167,8 @@ def test_a_split_toll_gives_each_event_its_share(ex):
     e = ex["shares"]
     tolls_by_class = sorted((v.cls, v.fatalities) for v in e.events)
     assert tolls_by_class == [("ArmedClash", 15), ("ArmedClash", 25), ("Bombing", 12)]  # "Monday's attack": the bomb
+
+
+def test_the_toll_of_the_shelling_goes_to_the_strikes_it_refers_to(ex):
+    e = ex["anaphoric-toll"]
+    assert [(v.cls, v.fatalities) for v in e.events] == [("Airstrike", 3)]

@@ -216,21 +216,27 @@ class EventExtractor:
                     return True, None
         return False, deny
 
-    def _anaphoric(self, st: DocState, t: Token, cls: str) -> bool:
-        """'the operation', 'the attack', 'the Homs operation' refer back to an event already read."""
+    def _anaphoric(self, st: DocState, t: Token, cls: str) -> EventRecord | None:
+        """'the operation', 'the attack', 'the Homs operation' refer back to an event already read:
+        the latest such event, or None."""
         if t.pos_ not in ("NOUN", "PROPN"):
-            return False
+            return None
         det = [c for c in t.children if c.dep_ in ("det", "poss")]
         dated = bool(det) and det[0].dep_ == "poss" and det[0].ent_type_ == "DATE"  # "Wednesday's attack"
         if not det or det[0].lower_ not in ("the", "this", "that", "its", "their") and not dated:
-            return False
+            return None
         if any(c.dep_ == "nummod" for c in t.children):
-            return False
+            return None
         own_place = any(c.dep_ == "prep" and any(st.mention_at(g.i, "place") for g in c.children) for c in t.children)
-        if t.lemma_.lower() in GENERIC_ANAPHORS and not own_place and not any(c.dep_ in ("amod", "compound") for c in t.children):
+        plain = not own_place and not any(c.dep_ in ("amod", "compound") for c in t.children)
+        if t.lemma_.lower() in GENERIC_ANAPHORS and plain:
             # "the assault", "the attack": whatever violent event the story already told
-            return any(e.cls in VIOLENT for e in st.events)
-        return any(e.cls == cls for e in st.events)
+            fits = VIOLENT
+        elif cls in REMOTE and plain:
+            fits = REMOTE  # "the shelling" after "six airstrikes": the same bombardment, named loosely
+        else:
+            fits = {cls}
+        return next((e for e in reversed(st.events) if e.cls in fits), None)
 
     def _sibling_class(self, st: DocState, t: Token, cls: str) -> str:
         """'The other attack', 'another strike', 'the second raid': one more of the kind the story
@@ -552,7 +558,14 @@ class EventExtractor:
             blocked, deny = self._blocked(t)
             if blocked and cls == "Killing" and _nobody(t) and st.events and st.events[-1].fatalities is None:
                 st.events[-1].fatalities = 0  # "A bomb exploded ... No one was killed": a toll of zero
-            if blocked or self._anaphoric(st, t, cls):
+            if blocked:
+                continue
+            antecedent = self._anaphoric(st, t, cls)
+            if antecedent is not None:
+                # "three soldiers were killed during the shelling": the toll of the event referred to
+                fat = self._fatalities(sent, t)
+                if antecedent.fatalities is None and fat is not None:
+                    antecedent.fatalities = fat
                 continue
             cls = self._sibling_class(st, t, cls)
             agents = self._agents(st, t, cls)
