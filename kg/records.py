@@ -111,6 +111,7 @@ class EventRecord:
     # AttackOnCivilians (means and target are two independent ways of classing one event)
     also: list[str] = field(default_factory=list)
     report_date: dt.date | None = None  # the day the sentence says it was reported, if no day of its own
+    current: bool = False  # told in the present perfect or progressive: dated by publication if nothing else
 
 
 @dataclass

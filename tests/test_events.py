@@ -54,6 +54,9 @@ TEXTS = {
               "Afghan forces and the Taliban. Monday's attack was the deadliest this year.",
     "anaphoric-toll": "Strikes in Libya\nGovernment warplanes carried out six airstrikes on the Watiya airbase on "
                       "Friday, a spokesman said. The LNA said three soldiers were killed during the shelling.",
+    "support-phrase": "Offensive in Syria\nSyrian government forces have launched an offensive in Hama province under "
+                      "the cover of Russian airstrikes, state media said. Troops attacked rebel-held villages north "
+                      "of Hama. Since then the army has conducted several ground attacks in Idlib.",
     "hashtags": "Clashes in Mali\nMalian troops clashed with JNIM fighters near Mopti on Monday, the army said.\n"
                 "#Mali #JNIM #army #clashes",
 }
@@ -172,3 +175,13 @@ def test_a_split_toll_gives_each_event_its_share(ex):
 def test_the_toll_of_the_shelling_goes_to_the_strikes_it_refers_to(ex):
     e = ex["anaphoric-toll"]
     assert [(v.cls, v.fatalities) for v in e.events] == [("Airstrike", 3)]
+
+
+def test_support_tallies_and_held_ground(ex):
+    e = ex["support-phrase"]
+    classes = [v.cls for v in e.events]
+    assert "Airstrike" not in classes  # "under the cover of Russian airstrikes" is support
+    assert classes.count("Offensive") >= 1 and "ArmedClash" not in classes  # "attacked rebel-held villages"
+    assert all(v.trigger != "ground attacks" for v in e.events)  # "several ground attacks": a tally
+    first = e.events[0]
+    assert first.date == dt.date(2024, 3, 6)  # "have launched": the day's news

@@ -40,7 +40,10 @@ SKIP_HEADS = {"area", "zone", "scene", "site", "front", "line", "lines", "video"
 DENY = {"deny", "reject", "dismiss", "refute"}
 MAX_SENTENCE = 250  # tokens; longer "sentences" are lists, tables or broken text
 INJURY = {"injured", "injuring", "wounded", "wounding", "hurt", "injuries", "wounds", "missing", "abducted", "kidnapped", "arrested", "captured"}
+SUPPORT_NOUNS = {"support", "cover", "backing", "help", "protection", "assistance"}
 SUPPORT_VERBS = {"back", "support", "cover", "aid", "assist", "help"}
+AGGREGATE = {"several", "many", "numerous", "multiple", "repeated", "countless", "frequent", "dozens", "hundreds",
+             "various", "sporadic", "recurring", "regular"}
 HABITUAL = {"daily", "nightly", "weekly", "regularly", "routinely", "frequently", "often", "repeatedly",
             "constantly", "continuously", "habitually", "usually", "sporadically", "periodically"}
 REMOTE = {"Airstrike", "Shelling", "Bombing"}
@@ -152,6 +155,8 @@ class EventExtractor:
             if objs and objs[0].lemma_.lower() in self.person_objects and not state(t.doc).mention_at(objs[0].i, "place"):
                 return "Arrest"  # "four fighters were captured": people are taken, not ground
         for c in t.children:
+            if c.dep_ == "dobj" and cls == "ArmedClash" and _held_ground(c):
+                return "Offensive"  # "attacked rebel-held towns": a push on the other side's ground
             if c.dep_ == "dobj" and c.lemma_.lower() in self.obj_classes and cls == "ArmedClash":
                 return self.obj_classes[c.lemma_.lower()]
         return cls
@@ -193,6 +198,9 @@ class EventExtractor:
                 if c.dep_ == "prep" and c.lower_ == "for" and any(
                         g.lemma_.lower() in ("month", "year", "week", "decade") for g in c.children):
                     return True, None  # "have been targeting Cabaret for months"
+        if t.pos_ == "NOUN" and t.tag_ == "NNS" and any(
+                c.lower_ in AGGREGATE for c in t.children if c.dep_ in ("amod", "det", "nummod", "quantmod")):
+            return True, None  # "several ground attacks", "repeated raids": a tally, no one happening
         if t.pos_ == "VERB" and _nobody(t):
             return True, None  # "no one was killed": nothing of the kind happened
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "lest") for c in t.children):
@@ -517,6 +525,8 @@ class EventExtractor:
         for ev in st.events:
             if ev.date is None and ev.report_date is not None:
                 ev.date = ev.report_date  # happened by the day it was reported: the best we know
+            elif ev.date is None and ev.current and st.published is not None:
+                ev.date = st.published  # "forces have launched an offensive": today's news
         return doc
 
     @staticmethod
@@ -555,6 +565,8 @@ class EventExtractor:
                 continue  # "backed by Russian airstrikes": a supporter, not an event of its own
             if t.dep_ == "pobj" and t.head.lower_ in ("with", "under") and t.lemma_ in ("support", "cover"):
                 continue
+            if _in_support_phrase(t):
+                continue  # "under the cover of Russian airstrikes": how a side was helped, not an event
             blocked, deny = self._blocked(t)
             if blocked and cls == "Killing" and _nobody(t) and st.events and st.events[-1].fatalities is None:
                 st.events[-1].fatalities = 0  # "A bomb exploded ... No one was killed": a toll of zero
@@ -620,6 +632,7 @@ class EventExtractor:
                 ev.context_place = self._context_place(st, sent)
             if date is None:
                 ev.report_date = self._report_date(st, sent)
+                ev.current = _current(t)
             st.events.append(ev)
 
     def _merge(self, accounts: list[dict]) -> list[dict]:
@@ -848,6 +861,42 @@ def _share_of(doc: Doc, t: Token) -> int | None:
     if not any(x.lower_ in ("died", "killed", "dead", "deaths", "perished") for x in t.sent):
         return None
     return parse_count(doc[k].text)
+
+
+def _in_support_phrase(t: Token) -> bool:
+    """Whether a nominal trigger sits in a phrase of help: 'under the cover of Russian airstrikes',
+    'with the support of drones', 'backed by heavy shelling'."""
+    if t.pos_ not in ("NOUN", "PROPN"):
+        return False
+    x = t
+    for _ in range(4):
+        if x.head == x:
+            return False
+        x = x.head
+        if x.dep_ == "pobj" and x.lemma_.lower() in SUPPORT_NOUNS and x.head.lower_ in ("with", "under", "amid", "thanks"):
+            return True
+        if x.dep_ == "agent" and x.head.lemma_.lower() in SUPPORT_VERBS:
+            return True
+        if x.pos_ == "VERB":
+            return False
+    return False
+
+
+def _current(t: Token) -> bool:
+    """Whether the trigger's verb is in the present perfect or progressive ('forces have launched
+    an offensive', 'the army is shelling X'): news of the day, not of the past."""
+    v = t if t.pos_ in ("VERB", "AUX") else _anchor(t)
+    if v.pos_ not in ("VERB", "AUX"):
+        return False
+    aux = {c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")}
+    return bool(aux & {"has", "have", "'ve"}) and v.tag_ == "VBN" or bool(aux & {"is", "are", "'re"}) and v.tag_ == "VBG"
+
+
+def _held_ground(tok: Token) -> bool:
+    """'rebel-held towns', 'IS-controlled areas', 'opposition-held territory'."""
+    mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
+    words = " ".join(x.text.lower() for m in mods for x in m.subtree)
+    return bool(re.search(r"(-|\s)(held|controlled|run|occupied)\b", words))
 
 
 def _nobody(verb: Token) -> bool:

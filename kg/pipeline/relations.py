@@ -183,10 +183,13 @@ def actor_in(st: DocState, tok: Token, *, subtree: bool = True) -> list[str]:
     if m and m.key in st.actors:
         keys.append(m.key)
     elif subtree:
-        toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos") or t == tok]
+        # not inside a clause or apposition on the phrase: "allies, backed by Russian warplanes"
+        cut = {x.i for c in tok.children if c.dep_ in ("relcl", "acl", "appos") for x in c.subtree}
+        toks = [t for t in tok.subtree if t.i not in cut]
         lo, hi = min(t.i for t in toks), max(t.i for t in toks) + 1
         for mm in st.mentions:
-            if mm.key in st.actors and mm.start >= lo and mm.end <= hi and mm.key not in keys:
+            if mm.key in st.actors and mm.start >= lo and mm.end <= hi and mm.key not in keys \
+                    and not any(k in cut for k in range(mm.start, mm.end)):
                 keys.append(mm.key)
                 break
     for c in tok.children:
