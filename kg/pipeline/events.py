@@ -533,19 +533,23 @@ class EventExtractor:
     def _context_dates(doc: Doc, st: DocState) -> None:
         """A sentence without a date continues the story of the sentence before it, when that
         one names a day ('The fatalities came on Monday, when ...'): within a paragraph only."""
-        dated = sorted((s, d) for s, e, d in st.dates if not _dates_the_report(doc[s:e], None))
+        if all(ev.date is not None for ev in st.events):
+            return
+        # (char offset, date, on a caption line): a caption's day is its picture's ("A still from
+        # a video of a raid on 30 September"), so it dates only its own line
+        text = doc.text  # Doc.text joins every token: once, not per event
+        dated = sorted((doc[s].idx, d, _is_caption(text, doc[s].idx)) for s, e, d in st.dates
+                       if doc[s].idx >= st.body_start and not _dates_the_report(doc[s:e], None))
         for ev in st.events:
             if ev.date is not None:
                 continue
             start = ev.evidence.start
-            para = doc.text.rfind("\n\n", 0, start)
-            nxt = doc.text.find("\n\n", start)
-            lo, hi = para if para >= 0 else 0, nxt if nxt >= 0 else len(doc.text)
-            line = _line_span(doc.text, start)
-            # a caption's day is its picture's ("A still from a video of a raid on 30 September")
-            near = [(abs(doc[s].idx - start), d) for s, d in dated
-                    if lo <= doc[s].idx < hi and doc[s].idx >= st.body_start
-                    and (line[0] <= doc[s].idx < line[1] or not _is_caption(doc.text, doc[s].idx))]
+            para = text.rfind("\n\n", 0, start)
+            nxt = text.find("\n\n", start)
+            lo, hi = para if para >= 0 else 0, nxt if nxt >= 0 else len(text)
+            line = _line_span(text, start)
+            near = [(abs(at - start), d) for at, d, caption in dated
+                    if lo <= at < hi and (not caption or line[0] <= at < line[1])]
             if near:
                 ev.date = min(near)[1]
 
