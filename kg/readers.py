@@ -125,9 +125,11 @@ def article_from_text(
     body_text = re.sub(r"\n{3,}", "\n\n", body_text)
     if not body_text and not title:
         raise InputError(f"{source}: no article text (only page furniture)")
-    if len(body_text) > MAX_CHARS:
+    # headline and body together are what spaCy reads: a one-line file (all headline) counts too
+    size = len(body_text) + len(title or "")
+    if size > MAX_CHARS:
         raise InputError(
-            f"{source}: article too long ({len(body_text):,} characters; at most {MAX_CHARS:,}): "
+            f"{source}: article too long ({size:,} characters; at most {MAX_CHARS:,}): "
             "split it into articles"
         )
     return Article(

@@ -181,3 +181,25 @@ def test_store_paths(tmp_path):
     f.write_text("x")
     one_clean_error(run_kg("ingest", str(EXAMPLE), store=f), (1,), "not a folder")
     one_clean_error(run_kg("ingest", str(EXAMPLE), store=tmp_path / "missing" / "deeper"), (1,), "does not exist")
+
+
+@pytest.mark.parametrize("kind", ["50mb-single-line", "10mb-jsonl-line"])
+def test_very_large_items_are_refused_in_one_line_and_the_rest_loads(tmp_path, kind):
+    """A 50 MB one-line text file, and a JSONL file whose second line is 10 MB, next to a good
+    article: the big item is refused in one line naming it, the good one loads."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "good.txt").write_text(GOOD)
+    if kind == "50mb-single-line":
+        big = d / "big.txt"
+        big.write_bytes(b"Rebels attacked the town. " * (50 * 1024 * 1024 // 26))
+    else:
+        big = d / "big.jsonl"
+        big.write_text(json.dumps({"text": GOOD.replace("Tuesday", "Friday")}) + "\n"
+                       + json.dumps({"text": "word " * (2 * 1024 * 1024)}) + "\n")
+    p = run_kg("ingest", str(d), store=tmp_path / "s", timeout=300)
+    assert p.returncode == 0 and "Traceback" not in p.stderr_text, p.stderr_text
+    refused = [ln for ln in p.stderr_text.splitlines() if ln.startswith("kg: skipped:")]
+    assert len(refused) == 1 and big.name in refused[0], refused
+    loaded = 2 if kind == "10mb-jsonl-line" else 1
+    assert f"{loaded} loaded, 0 skipped (already in store), 1 failed" in p.stderr_text, p.stderr_text
