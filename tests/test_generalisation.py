@@ -12,7 +12,8 @@ from kg.readers import article_from_text
 
 DATA = Path(__file__).parent / "data"
 DATES = {"congo-m23-sake": dt.date(2024, 2, 7), "ukraine-kharkiv-strike": dt.date(2024, 3, 14),
-         "nigeria-borno-farmers": dt.date(2023, 6, 3), "gaza-nuseirat-school": dt.date(2024, 6, 6)}
+         "nigeria-borno-farmers": dt.date(2023, 6, 3), "gaza-nuseirat-school": dt.date(2024, 6, 6),
+         "burkina-djibo-post": dt.date(2024, 6, 2), "myanmar-sagaing-strike": dt.date(2024, 6, 6)}
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,25 @@ def test_gaza(ex):
     assert any(v.cls == "Shelling" and labels(e, v.agents) == {"Hezbollah"} for v in e.events)
     hamas = next(k for k, a in e.actors.items() if a.label == "Hamas")
     assert e.actors[hamas].cls == "Militia"
+
+
+def test_burkina(ex):
+    e = ex["burkina-djibo-post"]
+    attack = [v for v in e.events if v.fatalities == 20]
+    assert len(attack) == 1 and e.places[attack[0].place].label == "Djibo"  # "The assault on the post at Djibo"
+    assert {e.actors[a].cls for a in attack[0].agents} <= {"JihadistGroup", "Army"}  # "OUAGADOUGOU (AFP) -" is a dateline
+    assert attack[0].date == dt.date(2024, 6, 1)  # Saturday, not Sunday's statement
+    assert not any(v.trigger == "battling" for v in e.events)  # "battling an insurgency since 2015": the war
+    rel = {(r.predicate, r.subject, r.object) for r in e.relations}
+    assert ("supports", "actor/bf/army", "actor/vdp") in rel  # "a civilian militia backed by the army"
+
+
+def test_myanmar(ex):
+    e = ex["myanmar-sagaing-strike"]
+    village = next(p for p in e.places.values() if p.label == "Pazigyi")
+    assert village.cls == "Village" and e.places[village.parent].label == "Kanbalu"  # "Pazigyi village in Kanbalu township"
+    strike = [v for v in e.events if v.cls == "Airstrike"]
+    assert strike and strike[0].fatalities == 40 and "AttackOnCivilians" in strike[0].also
+    assert not any(v.trigger == "seized" for v in e.events)  # "seized power in a 2021 coup"
+    fight = [v for v in e.events if v.trigger == "Fighting"]
+    assert fight and {e.actors[a].label for a in fight[0].agents} == {"Burmese army", "Arakan Army"}

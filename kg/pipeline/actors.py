@@ -434,7 +434,9 @@ class ActorFinder:
         met = metonyms()
         for t in doc:
             f = fold(t.text)
-            dateline = t.is_sent_start and t.text.isupper() and t.i + 1 < len(doc) and doc[t.i + 1].text in (":", "–", "—", "-", ",")
+            line_start = t.i == 0 or "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_
+            dateline = (t.is_sent_start or line_start) and t.text.isupper() and len(t.text) > 1 and t.i + 1 < len(doc) \
+                and doc[t.i + 1].text in (":", "–", "—", "-", ",", "(")  # "OUAGADOUGOU (AFP) -"
             if f in met and not dateline and t.text[:1].isupper() and st.mention_at(t.i) is None and (
                 t.i + 1 < len(doc) and doc[t.i + 1].text in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass")
             ):

@@ -198,6 +198,10 @@ class EventExtractor:
                 if c.dep_ == "prep" and c.lower_ == "for" and any(
                         g.lemma_.lower() in ("month", "year", "week", "decade") for g in c.children):
                     return True, None  # "have been targeting Cabaret for months"
+                if c.dep_ == "prep" and c.lower_ == "since" and any(
+                        re.fullmatch(r"(19|20)\d\d", g.text) or g.lemma_.lower() in ("start", "beginning", "outbreak")
+                        for g in c.subtree):
+                    return True, None  # "has been battling an insurgency since 2015": the war, not a battle
         if t.pos_ == "NOUN" and t.tag_ == "NNS" and any(
                 c.lower_ in AGGREGATE for c in t.children if c.dep_ in ("amod", "det", "nummod", "quantmod")):
             return True, None  # "several ground attacks", "repeated raids": a tally, no one happening
@@ -237,6 +241,15 @@ class EventExtractor:
             return None
         own_place = any(c.dep_ == "prep" and any(st.mention_at(g.i, "place") for g in c.children) for c in t.children)
         plain = not own_place and not any(c.dep_ in ("amod", "compound") for c in t.children)
+        here = next((k for c in t.children if c.dep_ == "prep" and (k := self._place_under(st, c))), None)
+        if t.lemma_.lower() in GENERIC_ANAPHORS and here and not any(c.dep_ in ("amod", "compound") for c in t.children):
+            # "An attack in Burkina Faso ... The assault on the post at Djibo": the same attack, placed
+            for e in reversed(st.events):
+                if e.cls in VIOLENT and (e.place is None or st.places[e.place].cls == "Country" or _within(st, here, e.place)):
+                    if here and (e.place is None or _within(st, here, e.place)):
+                        e.place = here
+                    return e
+            return None
         if t.lemma_.lower() in GENERIC_ANAPHORS and plain:
             # "the assault", "the attack": whatever violent event the story already told
             fits = VIOLENT
@@ -260,7 +273,8 @@ class EventExtractor:
     # -- roles ---------------------------------------------------------------------------------
     def _agents(self, st: DocState, t: Token, cls: str) -> list[str]:
         doc = t.doc
-        if t.pos_ == "VERB":
+        gerund = t.tag_ == "VBG" and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")  # "Fighting between X and Y"
+        if t.pos_ == "VERB" and not gerund:
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
             if passive:
                 return [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
@@ -427,7 +441,7 @@ class EventExtractor:
                     best = 0 if best is None else best
                 continue
             if tok.lower_ in ("a", "an") and k + 2 < len(toks) and toks[k + 1].lemma_.lower() in self.person_objects \
-                    and toks[k + 1].tag_ == "NN" and self._dies(toks, k + 2):
+                    and toks[k + 1].tag_ == "NN" and toks[k + 1].dep_ in ("nsubj", "nsubjpass") and self._dies(toks, k + 2):
                 best = 1 if best is None else best  # "a soldier was killed", "a policeman embraced martyrdom"
                 continue
             if prev_w == "of" and k >= 2 and toks[k - 2].lemma_.lower() in ("death", "killing", "murder", "execution"):
@@ -604,7 +618,7 @@ class EventExtractor:
                 cls = "AttackOnCivilians"
             elif cls == "ArmedClash" and agents:
                 # a clash has two sides that both fight: the one attacked is a party to it too
-                armed = [x for x in targets if st.actors[x].cls not in ("Civilians", "Person", "Organisation", "MediaOutlet", "Monitor")]
+                armed = [x for x in targets if st.actors[x].cls not in ("Civilians", "Person", "Organisation", "MediaOutlet", "Monitor", "Country")]
                 agents += armed
                 targets = [x for x in targets if x not in armed]
             place = self._place(st, t, sent)

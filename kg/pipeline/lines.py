@@ -26,8 +26,8 @@ class LineBreaks:
             elif (tok.is_alpha or tok.like_num) and not doc[i + 1].is_space and doc[i + 1].is_sent_start is None \
                     and (doc[i + 1].is_alpha or doc[i + 1].like_num) and not doc[i + 1].text[:1].isupper():
                 doc[i + 1].is_sent_start = False
-            elif tok.text in ("—", "–", "--") and i - line_start <= 8 and doc[line_start].text.isupper() \
-                    and len(doc[line_start].text) > 1:
+            elif (tok.text in ("—", "–", "--") or tok.text == "-" and tok.whitespace_ and i > 0 and doc[i - 1].whitespace_) \
+                    and i - line_start <= 8 and doc[line_start].text.isupper() and len(doc[line_start].text) > 1:
                 # "GOMA, Congo (AP) — M23 rebels seized ...": the dateline is no part of the sentence
                 doc[i + 1].is_sent_start = True
         return doc

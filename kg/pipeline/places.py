@@ -269,6 +269,11 @@ class PlaceFinder:
             last = doc[e - 1].lower_
             if e - s > 1 and level is None and last in _level_words() and doc[e - 1].text[:1].isupper():
                 level, cue = _level_words()[last], True
+            elif e - s > 1 and level is None and last in _level_words() and doc[e - 2].text[:1].isupper():
+                # NER's "Pazigyi village": the name, with the level word it came with
+                level, cue = _level_words()[last], True
+                e = e - 1
+                cand.end, text, f = e, doc[s:e].text, fold(doc[s:e].text)
             if f in cw:
                 level = None  # "central Mali town": a country stays a country
             if f in verb_cued and not level:
@@ -367,15 +372,18 @@ class PlaceFinder:
     @staticmethod
     def _comma_parent(doc: Doc, st, m: Mention, rec: PlaceRecord) -> str | None:
         """The place that follows an unlisted one after a comma ('Sitio Kan Alas, Barangay Tanum',
-        'Katigiri, Wonduruba Payam') or a level word and 'of' ('the Shahrag area of Harnai'), when it
-        is no finer than it: news writes addresses small to big."""
+        'Katigiri, Wonduruba Payam'), 'in' ('Pazigyi village in Kanbalu township') or a level word
+        and 'of' ('the Shahrag area of Harnai'), when it is no finer than it: news writes addresses
+        small to big."""
         k = m.end
         stated = True  # "X area of Y" says X lies in Y; a comma only suggests it
         if k + 2 < len(doc) and doc[k].lower_ in _level_words() and doc[k + 1].lower_ == "of":
             k += 1  # "the Shahrag area of Harnai", "the Shaar neighbourhood of Aleppo"
         elif k + 1 < len(doc) and doc[k].lower_ == "of" and doc[k - 1].lower_ in _level_words():
             pass  # the level word is part of the mention: "[Shahrag area] of Harnai"
-        elif k + 1 >= len(doc) or doc[k].text not in (",", ";"):
+        elif k + 1 < len(doc) and doc[k].lower_ in _level_words() and doc[k + 1].lower_ == "in":
+            k, stated = k + 1, False  # "Pazigyi village in Kanbalu township"
+        elif k + 1 >= len(doc) or doc[k].text not in (",", ";", "in"):
             return None
         else:
             stated = False
