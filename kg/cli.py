@@ -274,19 +274,23 @@ def stats(fmt, store_path, endpoint) -> None:
 @click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per query (then 503).")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1), help="Rows per result (more: 400).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries make the server fetch URLs).")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Query processes (a query past --timeout is stopped by killing its process).")
 @click.option("-q", "--quiet", is_flag=True, help="No request log.")
 @store_option
 @endpoint_option
-def serve(port, bind, timeout_s, max_rows, allow_service, quiet, store_path, endpoint) -> None:
+def serve(port, bind, timeout_s, max_rows, allow_service, workers, quiet, store_path, endpoint) -> None:
     """Serve the embedded store as a read-only SPARQL 1.1 endpoint at http://BIND:PORT/sparql."""
     if endpoint:
         raise UsageProblem("kg serve serves an embedded store (--store); an --endpoint is already a SPARQL server")
     from .serve import ServeConfig, make_server
 
-    store = _open(store_path, None, read_only=True)
+    store = _open(store_path, None, read_only=True)  # checks the store opens, one line if not
     try:
-        server = make_server(store._db, bind, port, ServeConfig(timeout_s, max_rows, allow_service, quiet))
+        server = make_server(None, bind, port, ServeConfig(timeout_s, max_rows, allow_service, quiet),
+                             store_path=str(store.path), workers=workers)
     except OSError as e:
+        store.close()
         _fail(f"cannot listen on {bind}:{port} ({e.strerror or e})")
     host, real_port = server.server_address[:2]
     click.echo(f"kg serve: read-only SPARQL endpoint at http://{host}:{real_port}/sparql "
@@ -297,6 +301,7 @@ def serve(port, bind, timeout_s, max_rows, allow_service, quiet, store_path, end
         click.echo("kg serve: stopped", err=True)
     finally:
         server.server_close()
+        server.service.close()
         store.close()
 
 

@@ -55,21 +55,24 @@ def _init_worker(parent: int) -> None:
     build_nlp()
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(parent: int, *, death_signal: bool = True) -> None:
     """End this worker as soon as the parent is gone (SIGKILLed, out of memory).
 
     Why: a pool worker waits on a queue whose write end it holds itself, so it never sees the
     parent go and would sit there forever holding a loaded pipeline (~250 MB) - measured: every
     SIGKILL of `kg ingest --workers 2` left its workers behind. Linux's parent-death signal ends
-    it at once; elsewhere a thread polls for the parent changing."""
+    it at once; elsewhere a thread polls for the parent changing. The death signal fires when the
+    *thread* that started the worker ends, so a worker started from a short-lived thread passes
+    death_signal=False and relies on the polling alone."""
     import threading
 
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if death_signal:
+            libc = ctypes.CDLL(None, use_errno=True)
+            PR_SET_PDEATHSIG = 1
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
     except (OSError, AttributeError):
         pass
 

@@ -11,7 +11,8 @@ What it guarantees, and why:
 - SERVICE is refused unless --allow-service: a federated query makes the server fetch URLs a
   client chose (server-side request forgery).
 - Each query has a time budget (503 when exceeded) and a row limit (400 when exceeded, so that a
-  client never mistakes a truncated answer for the whole one).
+  client never mistakes a truncated answer for the whole one). `kg serve` runs queries in worker
+  processes and kills one that overruns (see ProcessSparqlService): a thread cannot be stopped.
 - The default graph is the union of all graphs, and kg's prefixes (ckg:, ckr:, schema: ...) are
   predeclared, as for `kg query`.
 - Results: SPARQL JSON, XML, CSV or TSV by the Accept header (or `format=json|xml|csv|tsv`);
@@ -347,12 +348,172 @@ class _Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = _refuse_write
 
 
-def make_server(db: ox.Store, bind: str = "127.0.0.1", port: int = 7878, config: ServeConfig | None = None) -> ThreadingHTTPServer:
-    """A ready-to-run server over an open pyoxigraph store (call serve_forever)."""
-    service = SparqlService(db, config or ServeConfig())
+class ProcessSparqlService(SparqlService):
+    """Evaluates queries in worker processes, so that a query past its time budget can be stopped.
+
+    Why: pyoxigraph cannot cancel a running query, and a blocking operator (COUNT, ORDER BY,
+    GROUP BY over a cartesian product) computes inside one call. With threads, a query past its
+    budget is answered 503 but keeps its thread busy until it ends: measured, 8 such queries made
+    the endpoint answer 503 to everything afterwards. A worker process that overruns is killed and
+    replaced; each worker opens the store read-only (RocksDB allows many read-only openers)."""
+
+    def __init__(self, store_path: str, config: ServeConfig, workers: int = 4) -> None:
+        import multiprocessing as mp
+        import queue
+
+        self.config = config
+        self.store_path = store_path
+        self._ctx = mp.get_context("spawn")
+        self._idle: queue.Queue[_QueryWorker] = queue.Queue()
+        self._closed = False
+        self._all: set[_QueryWorker] = set()
+        self._lock = threading.Lock()
+        for _ in range(workers):
+            self._idle.put(self._start())
+        for w in list(self._all):  # fail at start-up, not at the first query, if workers cannot run
+            w.ready(timeout=60)
+
+    def _start(self) -> "_QueryWorker":
+        import os
+
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_query_worker_main, name="kg-serve-query",
+                                 args=(child, self.store_path, self.config.max_rows, os.getpid()), daemon=True)
+        proc.start()
+        child.close()
+        w = _QueryWorker(proc, parent)
+        with self._lock:
+            self._all.add(w)
+        return w
+
+    def _replace(self, w: "_QueryWorker") -> None:
+        """Kill a worker (overran or broke) and put a fresh one in its place, in the background."""
+        w.kill()
+        with self._lock:
+            self._all.discard(w)
+
+        def start() -> None:
+            if self._closed:
+                return
+            fresh = self._start()
+            try:
+                fresh.ready(timeout=60)
+            except OSError as e:  # the server goes on with one worker fewer
+                fresh.kill()
+                sys.stderr.write(f"kg serve: cannot replace a query worker: {e}\n")
+                return
+            self._idle.put(fresh)
+
+        threading.Thread(target=start, name="kg-serve-respawn", daemon=True).start()
+
+    def run(self, sparql: str, accept: str, fmt: str | None) -> tuple[str, bytes]:
+        import queue
+
+        self.check(sparql)
+        budget = self.config.timeout_s
+        deadline = time.monotonic() + budget
+        try:
+            w = self._idle.get(timeout=budget)
+        except queue.Empty:
+            raise Refused(503, f"server busy: no query worker free within {budget:g} s; retry later") from None
+        try:
+            w.conn.send((sparql, accept, fmt))
+            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(w)
+                w = None
+                raise Refused(503, f"query timed out after {budget:g} s (server limit)")
+            kind, a, b = w.conn.recv()
+        except (EOFError, OSError):
+            self._replace(w)
+            w = None
+            raise Refused(500, "query worker failed; retry") from None
+        finally:
+            if w is not None:
+                self._idle.put(w)
+        if kind == "ok":
+            return a, b
+        raise Refused(a, b)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+        for w in workers:
+            w.kill()
+
+
+class _QueryWorker:
+    def __init__(self, proc: Any, conn: Any) -> None:
+        self.proc, self.conn = proc, conn
+
+    def ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            raise OSError("a query worker did not start")
+        msg = self.conn.recv()
+        if msg != ("ready",):
+            raise OSError(f"a query worker failed to open the store: {msg[1] if len(msg) > 1 else msg}")
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+            self.proc.join(timeout=5)
+        except (OSError, ValueError, AssertionError):
+            pass
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+
+
+def _query_worker_main(conn: Any, store_path: str, max_rows: int, parent: int) -> None:
+    """A query worker: opens the store read-only, answers (sparql, accept, fmt) jobs until its
+    pipe closes. It ignores Ctrl-C (the server stops it) and dies with the server."""
+    import signal
+
+    from .parallel import _exit_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent, death_signal=False)  # workers are also started from respawn threads
+    try:
+        db = ox.Store.read_only(store_path)
+    except OSError as e:
+        conn.send(("error", str(e).splitlines()[0] if str(e) else type(e).__name__))
+        return
+    service = SparqlService.__new__(SparqlService)  # evaluation only: no thread pool in a worker
+    service.db, service.config = db, ServeConfig(max_rows=max_rows)
+    never = threading.Event()
+    first = True
+    while True:
+        if first:
+            conn.send(("ready",))
+            first = False
+        try:
+            sparql, accept, fmt = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            media, body = service._evaluate(sparql, accept, fmt, never)
+            conn.send(("ok", media, body))
+        except Refused as e:
+            conn.send(("refused", e.status, str(e)))
+        except Exception as e:  # one line for the client, never a traceback
+            conn.send(("refused", 500, f"query failed: {type(e).__name__}"))
+
+
+def make_server(db: ox.Store | None, bind: str = "127.0.0.1", port: int = 7878, config: ServeConfig | None = None,
+                *, store_path: str | None = None, workers: int = 4) -> ThreadingHTTPServer:
+    """A ready-to-run server (call serve_forever): queries run in `workers` killable worker
+    processes over the store at `store_path`, or, without a path, in threads over `db`."""
+    config = config or ServeConfig()
+    if store_path is not None:
+        service: SparqlService = ProcessSparqlService(store_path, config, workers)
+    else:
+        assert db is not None
+        service = SparqlService(db, config)
     handler = type("Handler", (_Handler,), {"service": service})
     server = _Server((bind, port), handler)
     server.daemon_threads = True
+    server.service = service  # type: ignore[attr-defined]
     return server
 
 
@@ -360,5 +521,5 @@ class _Server(ThreadingHTTPServer):
     # the standard library's listen backlog is 5: with 50 clients connecting at once the kernel
     # drops the other SYNs and they retry 1 s later or more. Measured with benchmarks/serve_load.py
     # (50 clients): backlog 5 gave p99 1,029 ms, max 27.8 s and 8 client timeouts in 10 s;
-    # 128 gives p99 62 ms and no error
+    # 128 gave p99 62 ms and no error (89 ms since queries run in worker processes)
     request_queue_size = 128

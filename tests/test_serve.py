@@ -127,3 +127,25 @@ def test_service_only_with_allow_service(example_store, endpoint):
         r = httpx.get(other.url, params={"query": q}, timeout=30)
         assert r.status_code == 200, r.text
         assert len(r.json()["results"]["bindings"]) == 1
+
+
+def test_queries_past_the_budget_do_not_jam_the_endpoint(endpoint):
+    """More runaway queries than query workers: each gets 503 at the budget, its worker is
+    killed and replaced, and the endpoint answers the next query (with threads it stayed jammed)."""
+    import threading
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    codes: list[int] = []
+    threads = [threading.Thread(target=lambda: codes.append(
+        httpx.get(endpoint, params={"query": slow}, timeout=30).status_code)) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [503] * 6
+    t0 = time.monotonic()
+    r = httpx.get(endpoint, params={"query": "ASK { ?e a ckg:Airstrike }"}, timeout=30)
+    while r.status_code != 200 and time.monotonic() - t0 < 15:
+        time.sleep(0.2)
+        r = httpx.get(endpoint, params={"query": "ASK { ?e a ckg:Airstrike }"}, timeout=30)
+    assert r.status_code == 200 and r.json()["boolean"] is True
