@@ -13,7 +13,8 @@ from kg.readers import article_from_text
 DATA = Path(__file__).parent / "data"
 DATES = {"congo-m23-sake": dt.date(2024, 2, 7), "ukraine-kharkiv-strike": dt.date(2024, 3, 14),
          "nigeria-borno-farmers": dt.date(2023, 6, 3), "gaza-nuseirat-school": dt.date(2024, 6, 6),
-         "burkina-djibo-post": dt.date(2024, 6, 2), "myanmar-sagaing-strike": dt.date(2024, 6, 6)}
+         "burkina-djibo-post": dt.date(2024, 6, 2), "myanmar-sagaing-strike": dt.date(2024, 6, 6),
+         "sudan-zamzam-camp": dt.date(2024, 6, 4), "iraq-bartella-retaken": dt.date(2016, 10, 21)}
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +88,23 @@ def test_myanmar(ex):
     assert not any(v.trigger == "seized" for v in e.events)  # "seized power in a 2021 coup"
     fight = [v for v in e.events if v.trigger == "Fighting"]
     assert fight and {e.actors[a].label for a in fight[0].agents} == {"Burmese army", "Arakan Army"}
+
+
+def test_sudan(ex):
+    e = ex["sudan-zamzam-camp"]
+    camp = [v for v in e.events if v.fatalities == 45]
+    assert camp and camp[0].cls == "AttackOnCivilians"  # "an attack on the Zamzam displacement camp"
+    strike = [v for v in e.events if v.cls == "Airstrike"]
+    assert strike and {e.actors[a].label for a in strike[0].agents} == {"Sudanese air force"}  # "its warplanes"
+    assert not any(a.label == "warplanes" for a in e.actors.values())
+
+
+def test_iraq(ex):
+    e = ex["iraq-bartella-retaken"]
+    cap = [v for v in e.events if v.cls == "TerritoryCapture" and v.place and e.places[v.place].label == "Bartella"]
+    assert cap and {e.actors[a].label for a in cap[0].agents} == {"Iraqi army"}
+    assert {e.actors[a].label for a in cap[0].targets} == {"Islamic State"}  # the side that lost it
+    assert cap[0].fatalities == 8  # "killed ... in the fighting": the battle for the town
+    adv = [v for v in e.events if v.trigger == "advanced"]
+    assert adv and {e.actors[a].label for a in adv[0].agents} == {"Peshmerga"}  # "peshmerga fighters"
+    assert "actor/un-security-council" not in e.actors  # "the Kurdistan Region Security Council"

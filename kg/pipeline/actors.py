@@ -57,6 +57,18 @@ def _title_case(headline: str) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) / len(words) > 0.8
 
 
+def _inside_longer_name(doc: Doc, s: int, e: int) -> bool:
+    """Whether a lexicon match is the tail of a longer proper name that NER saw whole: the
+    words before it are capitalised proper nouns of the same entity, none a nationality or country."""
+    if s == 0 or e - s < 2:
+        return False
+    prev = doc[s - 1]
+    if prev.pos_ != "PROPN" or not prev.text[:1].isupper() or prev.ent_iob_ == "O" or doc[s].ent_iob_ != "I":
+        return False
+    f = fold(prev.text)
+    return f not in nationality_words() and f not in country_words()
+
+
 def generic_key(cc: str | None, cls: str) -> str:
     roles = patterns()["generic_role_keys"]
     return f"actor/{(cc or 'xx').lower()}/{roles[cls]}"
@@ -150,6 +162,8 @@ class ActorFinder:
                 continue
             if any(m.start <= s and e <= m.end and m.end - m.start > e - s for m in st.overlapping(s, e, "place")):
                 continue  # 'AU' inside 'PORT-AU-PRINCE'
+            if _inside_longer_name(doc, s, e):
+                continue  # "Security Council" in "the Kurdistan Region Security Council": another body
             a = self.lex_by_id[lex_id]
             key = f"actor/{a.key}"
             label = generic_label(a.country, a.cls) if "/" in a.key else a.name
@@ -224,8 +238,8 @@ class ActorFinder:
     def _named_before(self, doc: Doc, st: DocState, start: int) -> Mention | None:
         """'al-Shabab militants', 'ELN rebels': the role noun names the group just before it."""
         m = st.mention_at(start - 1, "actor")
-        if m is not None and not m.generic and st.actors[m.key].cls in NON_STATE:
-            return m
+        if m is not None and not m.generic and st.actors[m.key].cls not in ("Country", "Person", "MediaOutlet", "Monitor", "Civilians", "Government"):
+            return m  # "peshmerga fighters", "Wagner fighters": the role noun is the named force's own
         return None
 
     def _refine(self, cls: str, side: str | None, phrase: str, cc: str | None) -> str | None:
@@ -330,6 +344,8 @@ class ActorFinder:
             return
         if label == "NORP":
             return
+        if not any(t.text[:1].isupper() for t in span if t.is_alpha):
+            return  # NER's "warplanes": a common noun names no one (the generic patterns read it)
         last = {a.label.split()[-1]: a for a in st.actors.values() if a.cls == "Person"}
         if len(span) == 1 and text in last:
             a = last[text]  # "Aguer" after "Philip Aguer": the same person

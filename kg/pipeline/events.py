@@ -47,7 +47,8 @@ AGGREGATE = {"several", "many", "numerous", "multiple", "repeated", "countless",
 HABITUAL = {"daily", "nightly", "weekly", "regularly", "routinely", "frequently", "often", "repeatedly",
             "constantly", "continuously", "habitually", "usually", "sporadically", "periodically"}
 REMOTE = {"Airstrike", "Shelling", "Bombing"}
-GENERIC_ANAPHORS = {"attack", "assault", "raid", "operation", "incident", "ambush", "strike", "violence"}
+GENERIC_ANAPHORS = {"attack", "assault", "raid", "operation", "incident", "ambush", "strike", "violence", "fighting",
+                    "clash", "battle"}
 VIOLENT = {"ArmedClash", "Offensive", "Airstrike", "Shelling", "Bombing", "AttackOnCivilians", "Killing"}
 REALISING = {"begin", "start", "continue", "resume", "go", "manage", "be", "have", "keep", "come", "use", "help"}
 
@@ -161,17 +162,30 @@ class EventExtractor:
                 return self.obj_classes[c.lemma_.lower()]
         return cls
 
+    def _hit_classes(self, t: Token, preps: tuple[str, ...] = ("on", "against", "at", "targeting")) -> set[str]:
+        """Classes named by what a trigger hit: its object, its 'on'/'against' phrase, or what
+        a clause on it hit ('a strike that hit a school'); a compound counts with its head
+        ('displacement camp', 'refugee camp')."""
+        hit = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+        hit += [g for c in t.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
+        hit += [g for c in t.children if c.dep_ in ("acl", "advcl", "relcl") and c.lemma_.lower() in ("hit", "target", "strike")
+                for g in c.children if g.dep_ == "dobj"]
+        out = set()
+        for h in hit:
+            lem = h.lemma_.lower()
+            mods = [c.lower_ for c in h.children if c.dep_ in ("compound", "amod")]
+            for key in (*(f"{m} {lem}" for m in mods), lem):
+                if key in self.obj_classes:
+                    out.add(self.obj_classes[key])
+                    break
+        return out
+
     def _target_classes(self, st: DocState, t: Token, cls: str, targets: list[str]) -> list[str]:
         """Classes an attack takes from what it hit: a strike 'on a village market', shelling that
         'hit homes', a bombing 'targeting civilians' is also an attack on civilians."""
         if cls not in REMOTE:
             return []
-        hit = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
-        hit += [g for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "targeting")
-                for g in c.children if g.dep_ == "pobj"]
-        hit += [g for c in t.children if c.dep_ in ("acl", "advcl", "relcl") and c.lemma_.lower() in ("hit", "target", "strike")
-                for g in c.children if g.dep_ == "dobj"]
-        out = {self.obj_classes[h.lemma_.lower()] for h in hit if h.lemma_.lower() in self.obj_classes}
+        out = self._hit_classes(t)
         if any(st.actors[x].cls == "Civilians" for x in targets if x in st.actors):
             out.add("AttackOnCivilians")
         return sorted(out - {cls})
@@ -231,8 +245,8 @@ class EventExtractor:
     def _anaphoric(self, st: DocState, t: Token, cls: str) -> EventRecord | None:
         """'the operation', 'the attack', 'the Homs operation' refer back to an event already read:
         the latest such event, or None."""
-        if t.pos_ not in ("NOUN", "PROPN"):
-            return None
+        if t.pos_ not in ("NOUN", "PROPN") and not (t.tag_ == "VBG" and t.dep_ in ("pobj", "nsubj", "dobj")):
+            return None  # a noun, or a gerund standing as one ("in the fighting")
         det = [c for c in t.children if c.dep_ in ("det", "poss")]
         dated = bool(det) and det[0].dep_ == "poss" and det[0].ent_type_ == "DATE"  # "Wednesday's attack"
         if not det or det[0].lower_ not in ("the", "this", "that", "its", "their") and not dated:
@@ -242,7 +256,7 @@ class EventExtractor:
         own_place = any(c.dep_ == "prep" and any(st.mention_at(g.i, "place") for g in c.children) for c in t.children)
         plain = not own_place and not any(c.dep_ in ("amod", "compound") for c in t.children)
         here = next((k for c in t.children if c.dep_ == "prep" and (k := self._place_under(st, c))), None)
-        if t.lemma_.lower() in GENERIC_ANAPHORS and here and not any(c.dep_ in ("amod", "compound") for c in t.children):
+        if (t.lemma_.lower() in GENERIC_ANAPHORS or t.lower_ in GENERIC_ANAPHORS) and here and not any(c.dep_ in ("amod", "compound") for c in t.children):
             # "An attack in Burkina Faso ... The assault on the post at Djibo": the same attack, placed
             for e in reversed(st.events):
                 if e.cls in VIOLENT and (e.place is None or st.places[e.place].cls == "Country" or _within(st, here, e.place)):
@@ -250,9 +264,10 @@ class EventExtractor:
                         e.place = here
                     return e
             return None
-        if t.lemma_.lower() in GENERIC_ANAPHORS and plain:
-            # "the assault", "the attack": whatever violent event the story already told
-            fits = VIOLENT
+        if (t.lemma_.lower() in GENERIC_ANAPHORS or t.lower_ in GENERIC_ANAPHORS) and plain:
+            # "the assault", "the attack": whatever violent event the story already told; "killed in
+            # the fighting" after "retook the town after heavy fighting": the battle for the town
+            fits = VIOLENT | {"TerritoryCapture"}
         elif cls in REMOTE and plain:
             fits = REMOTE  # "the shelling" after "six airstrikes": the same bombardment, named loosely
         else:
@@ -614,8 +629,9 @@ class EventExtractor:
             cls = acc["cls"]
             agents = _uniq(acc["agents"])
             targets = [x for x in _uniq(acc.get("targets") or self._targets(st, t, cls)) if x not in agents]
-            if cls in ("ArmedClash",) and any(st.actors[x].cls == "Civilians" for x in targets):
-                cls = "AttackOnCivilians"
+            if cls in ("ArmedClash",) and (any(st.actors[x].cls == "Civilians" for x in targets)
+                                           or "AttackOnCivilians" in self._hit_classes(t, ("on", "against"))):
+                cls = "AttackOnCivilians"  # "an attack on a displacement camp", "attacked civilians"
             elif cls == "ArmedClash" and agents:
                 # a clash has two sides that both fight: the one attacked is a party to it too
                 armed = [x for x in targets if st.actors[x].cls not in ("Civilians", "Person", "Organisation", "MediaOutlet", "Monitor", "Country")]
@@ -676,8 +692,14 @@ class EventExtractor:
             best = min(g, key=lambda a: self.priority.get(a["cls"], 99))
             top = min(g, key=lambda a: _depth(a["tok"]))
             agents = [a for x in sorted(g, key=lambda a: _depth(a["tok"])) for a in x["agents"]]
+            losers: list[str] = []
+            if best["cls"] in ("TerritoryCapture", "Withdrawal") and best["agents"]:
+                # "retook the town after heavy fighting with IS": the other side of the fight lost it
+                losers = [a for a in agents if a not in best["agents"]]
+                agents = list(best["agents"])
             out.append({"tok": top["tok"] if top["cls"] == best["cls"] else best["tok"], "cls": best["cls"],
-                        "n": (top if top["cls"] == best["cls"] else best)["n"], "agents": agents})
+                        "n": (top if top["cls"] == best["cls"] else best)["n"], "agents": agents,
+                        **({"targets": losers} if losers else {})})
         return out
 
 
