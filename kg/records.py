@@ -112,6 +112,7 @@ class EventRecord:
     also: list[str] = field(default_factory=list)
     report_date: dt.date | None = None  # the day the sentence says it was reported, if no day of its own
     current: bool = False  # told in the present perfect or progressive: dated by publication if nothing else
+    separate: bool = False  # "In a separate development, ...": never folded into another account
 
 
 @dataclass

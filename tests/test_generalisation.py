@@ -14,7 +14,8 @@ DATA = Path(__file__).parent / "data"
 DATES = {"congo-m23-sake": dt.date(2024, 2, 7), "ukraine-kharkiv-strike": dt.date(2024, 3, 14),
          "nigeria-borno-farmers": dt.date(2023, 6, 3), "gaza-nuseirat-school": dt.date(2024, 6, 6),
          "burkina-djibo-post": dt.date(2024, 6, 2), "myanmar-sagaing-strike": dt.date(2024, 6, 6),
-         "sudan-zamzam-camp": dt.date(2024, 6, 4), "iraq-bartella-retaken": dt.date(2016, 10, 21)}
+         "sudan-zamzam-camp": dt.date(2024, 6, 4), "iraq-bartella-retaken": dt.date(2016, 10, 21),
+         "yemen-marib-missile": dt.date(2022, 1, 10), "somalia-el-baraf-base": dt.date(2021, 2, 19)}
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +109,18 @@ def test_iraq(ex):
     adv = [v for v in e.events if v.trigger == "advanced"]
     assert adv and {e.actors[a].label for a in adv[0].agents} == {"Peshmerga"}  # "peshmerga fighters"
     assert "actor/un-security-council" not in e.actors  # "the Kurdistan Region Security Council"
+
+
+def test_yemen(ex):
+    e = ex["yemen-marib-missile"]
+    hit = [v for v in e.events if v.fatalities == 8]
+    assert hit and hit[0].cls == "Shelling"  # "a ballistic missile ... struck": the weapon says the kind
+    assert {e.actors[a].label for a in hit[0].agents} == {"Houthis"}  # "fired by ... Houthi rebels"
+
+
+def test_somalia(ex):
+    e = ex["somalia-el-baraf-base"]
+    assert not any(v.trigger == "military operations" for v in e.events)  # a spokesman's title
+    assert all(e.places[v.place].label != "Jawhar" for v in e.events if v.place)  # where the captain phoned from
+    rel = {(r.predicate, r.subject, r.object) for r in e.relations}
+    assert ("supports", "actor/so/army", "actor/so/government") not in rel  # one state's own arms

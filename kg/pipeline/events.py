@@ -42,6 +42,8 @@ MAX_SENTENCE = 250  # tokens; longer "sentences" are lists, tables or broken tex
 INJURY = {"injured", "injuring", "wounded", "wounding", "hurt", "injuries", "wounds", "missing", "abducted", "kidnapped", "arrested", "captured"}
 SUPPORT_NOUNS = {"support", "cover", "backing", "help", "protection", "assistance"}
 SUPPORT_VERBS = {"back", "support", "cover", "aid", "assist", "help"}
+TITLE_HEADS = {"spokesman", "spokeswoman", "spokesperson", "commander", "chief", "head", "official", "minister",
+               "director", "coordinator", "officer", "room", "centre", "center", "command", "unit", "department"}
 AGGREGATE = {"several", "many", "numerous", "multiple", "repeated", "countless", "frequent", "dozens", "hundreds",
              "various", "sporadic", "recurring", "regular"}
 HABITUAL = {"daily", "nightly", "weekly", "regularly", "routinely", "frequently", "often", "repeatedly",
@@ -151,6 +153,10 @@ class EventExtractor:
             return "ArmedClash" if any(c.lower_ in ("on", "at", "upon") for c in t.children) else None
         if lemma in ("strike", "target", "hit") and t.dep_ == "amod":
             return None
+        if lemma in ("strike", "hit", "slam", "target", "land", "pound"):
+            weapon = next((c.lemma_.lower() for c in t.children if c.dep_ == "nsubj" and c.lemma_.lower() in self.nouns), None)
+            if weapon:
+                cls = self.nouns[weapon]  # "a ballistic missile struck ...": the weapon says what kind
         if cls == "TerritoryCapture":
             objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
             if objs and objs[0].lemma_.lower() in self.person_objects and not state(t.doc).mention_at(objs[0].i, "place"):
@@ -293,7 +299,12 @@ class EventExtractor:
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
             if passive:
                 return [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
-            return subject_actors(st, t)
+            found = subject_actors(st, t)
+            if not found:
+                # "A missile fired by Houthi rebels struck ...": the weapon's firer
+                found = [a for sb in t.children if sb.dep_ == "nsubj" for c in sb.children if c.dep_ == "acl"
+                         for ag in c.children if ag.dep_ == "agent" for g in ag.children for a in actor_in(st, g)]
+            return found
         # nominal trigger
         agents: list[str] = []
         for c in t.children:
@@ -371,8 +382,8 @@ class EventExtractor:
         """The place the trigger's phrase (or its light verb's) points at; else the most specific
         place of the sentence that is not merely someone's origin."""
         heads = [t]
-        if t.head != t and t.head.pos_ == "VERB":
-            heads.append(t.head)
+        if t.head != t and t.head.pos_ == "VERB" and t.head.lemma_.lower() not in SAYING:
+            heads.append(t.head)  # a light verb's place ("launched an offensive in X"), not a speaker's
         for h in heads:
             for c in h.children:
                 if c.dep_ in ("prep", "advmod", "npadvmod") and (c.lower_ in PLACE_PREPS or c.dep_ != "prep"):
@@ -409,7 +420,7 @@ class EventExtractor:
         for m in reversed(st.mentions):
             if m.kind == "place" and lo <= m.start < sent.start and m.start >= 0:
                 rec = st.places.get(m.key)
-                if rec and rec.cls not in ("Country",) and doc[m.start].idx >= st.body_start:
+                if rec and rec.cls not in ("Country",) and doc[m.start].idx >= st.body_start and not _origin(doc[m.start]):
                     return m.key
         return None
 
@@ -419,6 +430,8 @@ class EventExtractor:
         found = [m for x in tok.subtree if (m := st.mention_at(x.i, "place"))]
         if not found:
             return None
+        heads = [m for m in found if tok.doc[m.end - 1].dep_ != "conj"]
+        found = heads or found  # "in Khartoum, Al Jazirah, White Nile states and El Fasher": a list, led by its first
         return max(found, key=lambda m: (_rank(st, m.key), -m.start)).key
 
     def _date(self, st: DocState, t: Token, sent: Span):
@@ -594,6 +607,8 @@ class EventExtractor:
                 continue
             if t.dep_ in ("compound",) and t.head.lower_ in self.nouns:
                 continue
+            if t.dep_ in ("compound", "nmod", "amod") and t.head.lemma_.lower() in TITLE_HEADS:
+                continue  # "military operations spokesman", "the offensive's commander": a title
             if t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head.lemma_ in SUPPORT_VERBS:
                 continue  # "backed by Russian airstrikes": a supporter, not an event of its own
             if t.dep_ == "pobj" and t.head.lower_ in ("with", "under") and t.lemma_ in ("support", "cover"):
@@ -662,6 +677,7 @@ class EventExtractor:
                 trigger_start=t.idx,
                 also=self._target_classes(st, t, cls, targets),
             )
+            ev.separate = bool(SEPARATE.search(sent.text))
             if place is None:
                 ev.context_place = self._context_place(st, sent)
             if date is None:
@@ -750,7 +766,12 @@ def _within(st: DocState, a: str | None, b: str | None) -> bool:
     return False
 
 
+SEPARATE = re.compile(r"\b(in an? (separate|unrelated|different|another) (development|incident|attack|event)|separately|elsewhere)\b", re.I)
+
+
 def _compatible(st: DocState, x: EventRecord, y: EventRecord) -> bool:
+    if x.separate or y.separate:
+        return False  # "In a separate development, ...": the text says it is another event
     if x.cls != y.cls and "Killing" not in (x.cls, y.cls):
         return False  # a killing is how another event ended ("85 civilians killed in El Fasher")
     if x.cls != y.cls and not (x.place and y.place):
@@ -879,6 +900,8 @@ def _dates_the_report(span: Span, trigger: Token | None) -> bool:
             return False
         x = x.head
         if x.pos_ in ("VERB", "AUX"):
+            if trigger is not None and any(c.dep_ == "dobj" and trigger in c.subtree for c in x.children):
+                return False  # "reported violent clashes on Sunday": the event is what was reported
             return x != trigger and x.lemma_.lower() in SAYING
     return False
 
@@ -971,8 +994,12 @@ def _origin(tok: Token) -> bool:
     """'Major Ahmed Farah from the nearby town of Afgooye', 'a spokesman in Kabul': where a speaker
     comes from or sits, not where the event happened."""
     x = tok
+    via_from = False
     for _ in range(6):
         if x.dep_ == "prep":
+            via_from = via_from or x.lower_ == "from"
+            if via_from and x.head.lemma_.lower() in SAYING:
+                return True  # "told Reuters by phone from the nearby town of Jowhar": where the speaker was
             if x.head.pos_ not in ("NOUN", "PROPN"):
                 return False  # a place of the verb's: where it happened
             if x.lower_ in ("from", "in", "at", "of") and (
@@ -980,7 +1007,7 @@ def _origin(tok: Token) -> bool:
                     or x.head.ent_type_ == "PERSON"):
                 return True
         if x.head == x or x.pos_ in ("VERB", "AUX"):
-            return False
+            return via_from and x.lemma_.lower() in SAYING
         x = x.head
     return False
 

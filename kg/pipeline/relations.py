@@ -425,6 +425,8 @@ class Relations:
             sa, oa = st.actors.get(s), st.actors.get(o)
             if sa is None or oa is None or oa.cls in L["unsupportable_classes"] or sa.cls in ("Civilians",):
                 return
+            if sa.cls in STATE_CLASSES and oa.cls in STATE_CLASSES and sa.country and sa.country == oa.country:
+                return  # "troops supporting the government": one state's own arms, no backing between sides
         for r in st.relations:
             if r.predicate == pred and r.subject == s and r.object == o and r.evidence.start == sent.start_char:
                 return
