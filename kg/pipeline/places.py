@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from spacy.language import Language
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span
 
 from ..geo.gazetteer import Gazetteer, GazPlace
@@ -103,10 +104,11 @@ def _sub_spans(start: int, end: int, max_len: int = 8) -> list[tuple[int, int]]:
 def _verb_object_names(doc: Doc, actor_names: set[str]) -> set[str]:
     """Folded bare proper names that a territorial verb takes as its object ('left Boni', 'Boni
     was seized'): what is captured, entered or left is a place, whatever NER guessed."""
-    verbs = set(patterns()["place_object_verbs"]["lemmas"])
+    strings = doc.vocab.strings
+    verbs = {strings.add(v) for v in patterns()["place_object_verbs"]["lemmas"]}
     out: set[str] = set()
     for t in doc:
-        if t.pos_ != "VERB" or t.lemma_.lower() not in verbs:
+        if t.pos != VERB or t.lemma not in verbs:  # integer compares: this runs on every token
             continue
         for c in t.children:
             if c.dep_ not in ("dobj", "nsubjpass") or c.pos_ != "PROPN":
@@ -237,8 +239,7 @@ class PlaceFinder:
         nat = nationality_words()
         cw = country_words()
         for t in doc:
-            f = fold(t.text)
-            if t.ent_type_ == "NORP" and f in nat:
+            if t.ent_type_ == "NORP" and (f := fold(t.text)) in nat:
                 st.countries[nat[f]] += 0.5  # foreign backers are named by nationality too
         for (s, e) in list(spans):
             f = fold(doc[s:e].text)

@@ -402,17 +402,28 @@ class Relations:
         for sent in doc.sents:
             if len(sent) > 250:
                 continue  # a list or broken text, not a sentence: nothing reliable to read
-            self._hyphen_modifiers(doc, st, sent)
-            self._controlled_by(doc, st, sent)
-            self._under_control(doc, st, sent)
+            # one pass for the words of the sentence; each reader below that keys on a word family
+            # runs only when one of its words is there (most sentences hold none)
+            words = {w for t in sent for w in (t.lower_, t.lemma_, _lemma(t))}
+            L = lex()
+            if "-" in words or words & L["control_participles"]:
+                self._hyphen_modifiers(doc, st, sent)
+            if words & (L["control_participles"] | L["capture_verbs"]):
+                self._controlled_by(doc, st, sent)
+            if words & {"control", "hand"}:
+                self._under_control(doc, st, sent)
             self._took_control(doc, st, sent)
-            self._active_control(doc, st, sent)
-            self._stronghold(doc, st, sent)
-            self._lost_control(doc, st, sent)
+            if words & {"control", "hold", "occupy", "run"}:
+                self._active_control(doc, st, sent)
+            if words & L["stronghold_nouns"]:
+                self._stronghold(doc, st, sent)
+            if words & L["loss_verbs"]:
+                self._lost_control(doc, st, sent)
             self._supported(doc, st, sent)
             self._supported_more(doc, st, sent)
             self._located(doc, st, sent)
-            self._attribution(doc, st, sent)
+            if words & self.attr_verbs or "according" in words:
+                self._attribution(doc, st, sent)
         self._supersede(st)
         return doc
 
