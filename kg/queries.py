@@ -12,6 +12,11 @@ and enter the query only as an inline-data block (`VALUES (?place) { ("Talbisseh
 the start of the query's outermost group, written by the RDF library's own term serialiser; user
 text never becomes query syntax, so a value cannot change what the query does. (Oxigraph's
 `substitutions` would be the other way, but it only binds variables that the SELECT projects.)
+
+A `label` parameter `?place` also binds `?placeKey`, its lower-cased form, which a query matches
+against `ckg:nameKey` in the entities graph (kg/entities.py): an index lookup. The obvious
+`FILTER(LCASE(STR(?name)) = LCASE(STR(?place)))` is applied by Oxigraph after the joins that
+follow it, so at a million quads it cost seconds instead of milliseconds.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .entities import name_key
 from .resources import shipped
 from .store.base import QueryResult, Store
 from .vocab import PREFIXES, XSD, sparql_prefixes
@@ -111,6 +117,8 @@ def bind_params(q: NamedQuery, raw: dict[str, str]) -> dict[str, Any]:
             hint = ", ".join(known) or "none"
             raise QueryError(f"query {q.name} has no parameter {k!r} (parameters: {hint})")
         out[k] = to_term(known[k], v)
+        if known[k].type == "label":
+            out[k + "Key"] = ox.Literal(name_key(v))
     for p in q.params:
         if p.required and p.name not in out:
             raise QueryError(f"query {q.name} needs --param {p.name}=... ({p.description})")
@@ -149,41 +157,89 @@ def run_named(store: Store, name_or_file: str, raw_params: dict[str, str]) -> Qu
 
 
 def with_bindings(sparql: str, bindings: dict[str, Any]) -> str:
-    """The query with a VALUES block for the bound parameters at the start of its outer group."""
+    """The query with a VALUES block for the bound parameters at the start of its outer group, and
+    in each sub-SELECT that uses a parameter's variable, a VALUES block for those parameters.
+
+    Why sub-SELECTs too: a sub-SELECT sees nothing of the outer query, so a parameter bound only
+    outside is applied after the sub-SELECT has computed its answer over the whole store (every
+    event, every control statement) -- correct, but at a million quads seconds instead of
+    milliseconds. A parameter's variable in a sub-SELECT therefore means that parameter."""
     if not bindings:
         return sparql
-    names = sorted(bindings)
-    block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
-    pos = _outer_group_start(sparql)
-    if pos is None:
+    code = _code_only(sparql)
+    outer = code.find("{")
+    if outer < 0:
         raise QueryError("cannot bind parameters: the query has no WHERE group")
-    return sparql[: pos + 1] + "\n  " + block + "\n" + sparql[pos + 1 :]
+    inserts = [(outer, sorted(bindings))]
+    for m in re.finditer(r"\bSELECT\b", code, re.IGNORECASE):
+        if m.start() < outer:
+            continue
+        open_ = code.find("{", m.end())
+        close = _matching_brace(code, open_) if open_ >= 0 else -1
+        if close < 0:
+            continue
+        used = [n for n in sorted(bindings) if re.search(rf"[?$]{re.escape(n)}\b", code[open_:close])]
+        if used:
+            inserts.append((open_, used))
+    out = sparql
+    for pos, names in sorted(inserts, reverse=True):
+        block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
+        out = out[: pos + 1] + "\n  " + block + "\n" + out[pos + 1 :]
+    return out
 
 
-def _outer_group_start(sparql: str) -> int | None:
-    """Index of the '{' that opens the outermost group pattern, skipping comments, IRIs and strings."""
+def _matching_brace(code: str, open_: int) -> int:
+    depth = 0
+    for i in range(open_, len(code)):
+        if code[i] == "{":
+            depth += 1
+        elif code[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _code_only(sparql: str) -> str:
+    """The query with comments, IRIs and string literals blanked out (same length), so that braces
+    and keywords found in it are syntax, not text."""
+    out = list(sparql)
     i, n = 0, len(sparql)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, min(b, n)):
+            if out[k] != "\n":
+                out[k] = " "
+
     while i < n:
         c = sparql[i]
         if c == "#":
             j = sparql.find("\n", i)
-            i = n if j < 0 else j + 1
+            j = n if j < 0 else j
+            blank(i, j)
+            i = j
             continue
         if c == "<":
             j = sparql.find(">", i)
             if j > 0 and not re.search(r"\s", sparql[i:j]):
+                blank(i, j + 1)
                 i = j + 1
                 continue
         if c in "\"'":
             j = i + 1
             while j < n and sparql[j] != c:
                 j += 2 if sparql[j] == "\\" else 1
+            blank(i, j + 1)
             i = j + 1
             continue
-        if c == "{":
-            return i
         i += 1
-    return None
+    return "".join(out)
+
+
+def _outer_group_start(sparql: str) -> int | None:
+    """Index of the '{' that opens the outermost group pattern, skipping comments, IRIs and strings."""
+    pos = _code_only(sparql).find("{")
+    return None if pos < 0 else pos
 
 
 # -- formatting ---------------------------------------------------------------------------------

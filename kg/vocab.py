@@ -10,6 +10,8 @@ CKG = "https://w3id.org/conflict-kg/ontology#"
 CKR = "https://w3id.org/conflict-kg/id/"
 ONTOLOGY_GRAPH = "https://w3id.org/conflict-kg/ontology"
 MERGED_GRAPH = "https://w3id.org/conflict-kg/merged"
+# one deduplicated copy of every actor's and place's descriptive facts (kg/entities.py)
+ENTITIES_GRAPH = "https://w3id.org/conflict-kg/entities"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -10,8 +10,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..entities import entity_quads, entity_subjects, is_article_graph, refresh_update
 from ..ontology import ontology_path
-from ..vocab import ONTOLOGY_GRAPH, PREFIXES
+from ..vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF
 from .base import QueryResult, QuerySyntaxError, Store, StoreError
 
 EXPORT_FORMATS = {
@@ -23,6 +24,7 @@ EXPORT_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 DATASET_FORMATS = {"nq", "trig", "jsonld"}
+ENTITY_CACHE_MAX = 200_000  # entity facts remembered as written (about 40 MB at most)
 
 
 def _packaged_version() -> str | None:
@@ -57,12 +59,59 @@ class EmbeddedStore(Store):
             raise StoreError(f"store {self.path}: no such store (run `kg ingest` first)")
         if not read_only and not self.path.parent.exists():
             raise StoreError(f"store {self.path}: parent folder {self.path.parent} does not exist")
+        # entity facts this process has written: most of an article's are already in the store
+        # (the same actors and places again), and skipping them halves the cost of a write
+        self._entities_written: set[ox.Quad] = set()
         try:
             self._db = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
         if not read_only:
             self._ensure_ontology()
+            if self._needs_entities():
+                self.rebuild_entities()
+        elif self._needs_entities():
+            self._migrate_read_only()
+
+    # -- the entities graph (kg/entities.py) ----------------------------------------------------
+    def _needs_entities(self) -> bool:
+        """A store written before the entities graph existed: articles but no entities graph."""
+        if self._db.contains_named_graph(ox.NamedNode(ENTITIES_GRAPH)):
+            return False
+        articles = self._db.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(CKG + "Article"), None)
+        return next(iter(articles), None) is not None
+
+    def _migrate_read_only(self) -> None:
+        """A read-only command met an old store: migrate it once with a short writable open (the
+        queries need the entities graph), then go on read-only."""
+        self._db = None  # type: ignore[assignment]
+        try:
+            EmbeddedStore(self.path).close()
+        except StoreError as e:
+            raise StoreError(f"{e} (store {self.path} needs a one-off upgrade, its entities graph; "
+                             "rerun when no other kg process writes to it)") from None
+        try:
+            self._db = ox.Store.read_only(str(self.path))
+        except OSError as e:
+            raise StoreError(_describe_os_error(self.path, e)) from None
+
+    def rebuild_entities(self) -> int:
+        """Derive the entities graph from every article graph (one pass over the store, one
+        transaction); returns how many entity quads it holds. The one-off migration of a store
+        written by an older conflict-kg, and a repair tool."""
+        self._writable()
+        g = ox.NamedNode(ENTITIES_GRAPH)
+        quads = entity_quads(q for q in self._db if isinstance(q.graph_name, ox.NamedNode)
+                             and is_article_graph(q.graph_name.value))
+        self._entities_written.clear()
+        try:
+            if self._db.contains_named_graph(g):
+                self._db.remove_graph(g)
+            self._db.extend(quads)
+            self._db.add_graph(g)
+        except OSError as e:
+            raise StoreError(_describe_os_error(self.path, e)) from None
+        return len(quads)
 
     def _ensure_ontology(self) -> None:
         g = ox.NamedNode(ONTOLOGY_GRAPH)
@@ -95,25 +144,45 @@ class EmbeddedStore(Store):
         return self._db.contains_named_graph(ox.NamedNode(graph))
 
     def put_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Write a graph in one transaction; an article graph's entity facts go into the entities
+        graph in that same transaction (and a replaced article's nodes are recomputed)."""
         self._writable()
         g = ox.NamedNode(graph)
         quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
+        article = is_article_graph(graph)
         try:
             if not self._db.contains_named_graph(g):
+                new = [q for q in entity_quads(quads) if q not in self._entities_written] if article else []
                 # extend() is one transaction: a kill mid-way leaves no partial graph
-                self._db.extend(quads)
+                self._db.extend(quads + new)
                 if not quads:
                     self._db.add_graph(g)
+                if len(self._entities_written) + len(new) > ENTITY_CACHE_MAX:
+                    self._entities_written.clear()  # memory stays bounded on endless streams
+                self._entities_written.update(new)
                 return
+            refresh = ""
+            self._entities_written.clear()  # a replace may remove entity facts
+            if article:
+                old = self._db.quads_for_pattern(None, None, None, g)
+                refresh = refresh_update(entity_subjects(old) | entity_subjects(quads))
             body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            self._db.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
+            self._db.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
+                            + (f" ;\n{refresh}" if refresh else ""))
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
         g = ox.NamedNode(graph)
-        if self._db.contains_named_graph(g):
+        if not self._db.contains_named_graph(g):
+            return
+        refresh = refresh_update(entity_subjects(self._db.quads_for_pattern(None, None, None, g))) \
+            if is_article_graph(graph) else ""
+        self._entities_written.clear()
+        if refresh:  # the article's nodes keep only what other articles say of them
+            self._db.update(f"DROP GRAPH {g} ;\n{refresh}")
+        else:
             self._db.remove_graph(g)
 
     def graphs(self) -> list[str]:
@@ -138,6 +207,7 @@ class EmbeddedStore(Store):
 
     def update(self, sparql: str) -> None:
         self._writable()
+        self._entities_written.clear()  # an update may delete entity facts
         try:
             self._db.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:

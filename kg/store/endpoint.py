@@ -45,8 +45,9 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
+from ..entities import entity_quads, is_article_graph, mark_stale_update, rebuild_update, refresh_stale_update
 from ..ontology import ontology_path
-from ..vocab import ONTOLOGY_GRAPH, OWL, sparql_prefixes
+from ..vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, OWL, sparql_prefixes
 from .base import QueryResult, QuerySyntaxError, Store, StoreError
 from .embedded import DATASET_FORMATS, EXPORT_FORMATS
 
@@ -144,7 +145,7 @@ class EndpointStore(Store):
             transport=transport, auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             headers={"User-Agent": "conflict-kg"}, follow_redirects=False,
         )
-        if not read_only:
+        if not read_only:  # read-only opens send nothing: the first writing command migrates
             self._ensure_ontology()
 
     # -- HTTP ---------------------------------------------------------------------------------
@@ -197,11 +198,14 @@ class EndpointStore(Store):
     # -- graphs -------------------------------------------------------------------------------
     def _ensure_ontology(self) -> None:
         """Load the ontology graph into a new store, and check the default graph is the union."""
-        q = (f"SELECT ?named ?union WHERE {{ BIND(EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }} AS ?named) "
-             f"BIND(EXISTS {{ <{ONTOLOGY_GRAPH}> a <{OWL}Ontology> }} AS ?union) }}")
+        q = (f"SELECT ?named ?union ?ent ?arts WHERE {{ BIND(EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }} AS ?named) "
+             f"BIND(EXISTS {{ <{ONTOLOGY_GRAPH}> a <{OWL}Ontology> }} AS ?union) "
+             f"BIND(EXISTS {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} AS ?ent) "
+             f"BIND(EXISTS {{ ?a a <{CKG}Article> }} AS ?arts) }}")
         row = self.query(q).rows[0]
-        named = row[0] is not None and row[0].value == "true"
-        union = row[1] is not None and row[1].value == "true"
+        named, union, ent, arts = (x is not None and x.value == "true" for x in row[:4])
+        if arts and not ent:  # written by an older conflict-kg: derive the entities graph once
+            self._update_text(rebuild_update(), what="building the entities graph")
         if not named:
             data = ontology_path().read_bytes()
             quads = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
@@ -227,69 +231,112 @@ class EndpointStore(Store):
 
     def put_graph(self, graph: str, quads: Iterable[Any]) -> None:
         self._writable()
+        if is_article_graph(graph):  # with its entity facts, in one request (see put_graphs)
+            rejected = self.put_graphs([(graph, quads)])
+            if rejected:
+                raise StoreError(f"endpoint {self.name}: graph <{graph}> rejected: {rejected[graph]}")
+            return
         body = _ntriples(quads)
         if self.store_url is None:
             self._update_batch([(graph, body)])
             return
+        reason = self._put_one(graph, body)
+        if reason:
+            raise StoreError(f"endpoint {self.store_url}: graph <{graph}> rejected: {reason}")
+
+    def _put_one(self, graph: str, body: bytes) -> str | None:
+        """A Graph Store PUT of one graph; None when done, else the server's reason for refusing."""
         r = self._request(
             "PUT", self.store_url, what=f"writing graph <{graph}>", params={"graph": graph}, content=body,
             headers={"Content-Type": "application/n-triples"},
         )
         if not r.is_success:
-            raise StoreError(f"endpoint {self.store_url}: graph <{graph}> rejected: HTTP {r.status_code} {_server_message(r)}".rstrip())
+            return f"HTTP {r.status_code} {_server_message(r)}".rstrip()
+        return None
 
     def put_graphs(self, graphs: Sequence[tuple[str, Iterable[Any]]]) -> dict[str, str]:
         """Replace several graphs with as few requests as possible; returns {graph: reason} for
         the ones the server refused. Each article is whole or absent whatever happens."""
         self._writable()
         rejected: dict[str, str] = {}
-        pending: list[tuple[str, bytes]] = []
+        pending: list[tuple[str, bytes, list[Any]]] = []
         size = 0
         for graph, quads in graphs:
+            quads = list(quads)
             body = _ntriples(quads)
             if pending and size + len(body) > MAX_BATCH_BYTES:
                 rejected.update(self._flush(pending))
                 pending, size = [], 0
-            pending.append((graph, body))
+            pending.append((graph, body, quads))
             size += len(body)
         if pending:
             rejected.update(self._flush(pending))
         return rejected
 
-    def _flush(self, batch: list[tuple[str, bytes]]) -> dict[str, str]:
+    @staticmethod
+    def _entity_ops(graphs: Sequence[tuple[str, list[Any]]]) -> tuple[list[str], list[str], bytes]:
+        """Update operations to run before and after replacing these graphs so that the entities
+        graph follows (kg/entities.py): note the nodes replaced articles described, add the new
+        entity facts (idempotent); afterwards recompute the noted nodes. Plus the facts as
+        N-Triples, for a server that takes no updates. Nothing for graphs that are not articles."""
+        articles = [(g, q) for g, q in graphs if is_article_graph(g)]
+        if not articles:
+            return [], [], b""
+        facts = _ntriples(entity_quads(q for _, quads in articles for q in quads))
+        before = [mark_stale_update(g for g, _ in articles)]
+        if facts:
+            before.append(f"INSERT DATA {{ GRAPH <{ENTITIES_GRAPH}> {{\n{facts.decode('utf-8')}}} }}")
+        return before, [refresh_stale_update()], facts
+
+    def _flush(self, batch: list[tuple[str, bytes, list[Any]]]) -> dict[str, str]:
         """One update request for the batch; if the server refuses it, each graph alone."""
-        if len(batch) > 1 or self.store_url is None:
+        if len(batch) > 1 or self.store_url is None or is_article_graph(batch[0][0]):
+            before, after, _ = self._entity_ops([(g, q) for g, _, q in batch])
             try:
-                self._update_batch(batch)
+                self._update_batch([(g, b) for g, b, _ in batch], before, after)
                 return {}
             except QuerySyntaxError as e:
-                if len(batch) == 1:
+                if len(batch) == 1 and self.store_url is None:
                     return {batch[0][0]: str(e)}
         rejected: dict[str, str] = {}
-        for graph, body in batch:
+        for graph, body, quads in batch:
             if self.store_url is None:
+                before, after, _ = self._entity_ops([(graph, quads)])
                 try:
-                    self._update_batch([(graph, body)])
+                    self._update_batch([(graph, body)], before, after)
                 except QuerySyntaxError as e:
                     rejected[graph] = str(e)
                 continue
-            r = self._request(
-                "PUT", self.store_url, what=f"writing graph <{graph}>", params={"graph": graph}, content=body,
-                headers={"Content-Type": "application/n-triples"},
-            )
-            if not r.is_success:
-                rejected[graph] = f"HTTP {r.status_code} {_server_message(r)}".rstrip()
+            _, _, facts = self._entity_ops([(graph, quads)])
+            if facts:
+                # a server that refused the update: the entity facts by a Graph Store POST (they
+                # add to the graph and are idempotent), before the article, never missing after it
+                r = self._request(
+                    "POST", self.store_url, what=f"writing the entity facts of <{graph}>",
+                    params={"graph": ENTITIES_GRAPH}, content=facts, headers={"Content-Type": "application/n-triples"},
+                )
+                if not r.is_success:
+                    rejected[graph] = f"HTTP {r.status_code} {_server_message(r)}".rstrip()
+                    continue
+            reason = self._put_one(graph, body)
+            if reason:
+                rejected[graph] = reason
         return rejected
 
-    def _update_batch(self, batch: list[tuple[str, bytes]]) -> None:
-        ops = []
+    def _update_batch(self, batch: list[tuple[str, bytes]], before: Sequence[str] = (),
+                      after: Sequence[str] = ()) -> None:
+        """One update request: `before` (entity bookkeeping), each graph replaced, then `after`;
+        Oxigraph applies one request in one transaction."""
+        ops = list(before)
         for graph, body in batch:
             ops.append(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}}} }}")
+        ops.extend(after)
         self._update_text(" ;\n".join(ops), what=f"writing {len(batch)} graph{'s' if len(batch) > 1 else ''}")
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
-        self._update_text(f"DROP SILENT GRAPH <{graph}>", what=f"dropping graph <{graph}>")
+        before, after, _ = self._entity_ops([(graph, [])])
+        self._update_text(" ;\n".join([*before, f"DROP SILENT GRAPH <{graph}>", *after]), what=f"dropping graph <{graph}>")
 
     def graphs(self) -> list[str]:
         res = self.query(
