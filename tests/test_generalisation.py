@@ -15,7 +15,9 @@ DATES = {"congo-m23-sake": dt.date(2024, 2, 7), "ukraine-kharkiv-strike": dt.dat
          "nigeria-borno-farmers": dt.date(2023, 6, 3), "gaza-nuseirat-school": dt.date(2024, 6, 6),
          "burkina-djibo-post": dt.date(2024, 6, 2), "myanmar-sagaing-strike": dt.date(2024, 6, 6),
          "sudan-zamzam-camp": dt.date(2024, 6, 4), "iraq-bartella-retaken": dt.date(2016, 10, 21),
-         "yemen-marib-missile": dt.date(2022, 1, 10), "somalia-el-baraf-base": dt.date(2021, 2, 19)}
+         "yemen-marib-missile": dt.date(2022, 1, 10), "somalia-el-baraf-base": dt.date(2021, 2, 19),
+         "ukraine-novoselivka": dt.date(2024, 8, 24), "congo-rubaya-m23": dt.date(2024, 5, 1),
+         "nigeria-zamfara-bandits": dt.date(2023, 5, 8)}
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +126,27 @@ def test_somalia(ex):
     assert all(e.places[v.place].label != "Jawhar" for v in e.events if v.place)  # where the captain phoned from
     rel = {(r.predicate, r.subject, r.object) for r in e.relations}
     assert ("supports", "actor/so/army", "actor/so/government") not in rel  # one state's own arms
+
+
+def test_two_doers_in_one_sentence_are_two_events(ex):
+    e = ex["ukraine-novoselivka"]
+    cap = [v for v in e.events if v.cls == "TerritoryCapture"]
+    assert cap and {e.actors[a].label for a in cap[0].agents} == {"Russian army"}  # "its forces had captured ..."
+    assert any(v.trigger == "attacked" and "Russian army" not in {e.actors[a].label for a in v.agents} for v in e.events)
+
+
+def test_congo_rubaya(ex):
+    e = ex["congo-rubaya-m23"]
+    cap = [v for v in e.events if v.cls == "TerritoryCapture"]
+    assert cap and e.places[cap[0].place].label == "Rubaya" and cap[0].fatalities == 15
+    assert "Rwanda" in {e.actors[a].label for a in cap[0].supporters}
+    assert not any(v.trigger == "fled" for v in e.events)  # "Thousands fled toward Goma": no side withdrew
+    assert e.actors["actor/person/jean-paul-kambale"].cls == "Person"  # "a local civil society leader, Jean-Paul Kambale"
+
+
+def test_nigeria_zamfara(ex):
+    e = ex["nigeria-zamfara-bandits"]
+    raid = [v for v in e.events if v.fatalities == 30]
+    assert raid and raid[0].cls == "AttackOnCivilians" and e.places[raid[0].place].label == "Kadawa"
+    ambush = [v for v in e.events if v.fatalities == 7]
+    assert ambush and "Boko Haram" in {e.actors[a].label for a in ambush[0].agents}  # "Separately, ...": its own event

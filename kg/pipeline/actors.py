@@ -34,6 +34,8 @@ from .lexicon import (
 )
 from .state import DocState, Mention, state
 
+ROLE_PEOPLE = {"leader", "official", "resident", "witness", "activist", "analyst", "spokesman", "spokeswoman",
+               "spokesperson", "commander", "governor", "mayor", "lawmaker", "chief", "source", "doctor", "journalist"}
 NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
 STATE_UNIT = re.compile(
     r"\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
@@ -268,6 +270,7 @@ class ActorFinder:
         standalone = {"army", "troops", "soldiers", "military", "security forces", "police", "government", "regime",
                       "authorities", "state media", "state television", "state tv", "security personnel",
                       "security men", "policemen", "police officers", "armed forces", "air force", "navy",
+                      "defence forces", "defense forces",
                       "warplanes", "gendarmes", "gendarmerie", "civilians", "jets", "helicopters", "state news agency"}
         return phrase in standalone
 
@@ -411,12 +414,15 @@ class ActorFinder:
 
     def _person_context(self, doc: Doc, span: Span) -> bool:
         """'Godfrey Otunge, the commander of ...', 'spokesman Tareq Arian': a person, whatever NER said."""
-        if len(span) < 2 or not all(t.text[:1].isupper() and t.is_alpha for t in span):
+        if len(span) < 2 or not all(t.text[:1].isupper() and t.is_alpha or t.text in ("-", ".") for t in span):
             return False
         if span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles:
             return True
         nxt = [t.lower_ for t in doc[span.end : span.end + 4]]
-        return len(nxt) >= 3 and nxt[0] == "," and nxt[1] in ("the", "a", "an") and any(w in self.titles for w in nxt[2:])
+        if len(nxt) >= 3 and nxt[0] == "," and nxt[1] in ("the", "a", "an") and any(w in self.titles for w in nxt[2:]):
+            return True
+        # "said a local civil society leader, Jean-Paul Kambale": a role noun in apposition before the name
+        return span.start >= 2 and doc[span.start - 1].text == "," and doc[span.start - 2].lower_ in self.titles | ROLE_PEOPLE
 
     def _country_actor(self, doc: Doc, st: DocState, cc: str, span: Span) -> None:
         from ..geo.gazetteer import Gazetteer

@@ -660,6 +660,8 @@ class EventExtractor:
                 if r.predicate == "supports" and r.object in agents and r.evidence.start == sent.start_char
             )
             specific_place = place is not None and st.places[place].cls != "Country"
+            if cls == "Withdrawal" and not any(st.actors[a].cls not in ("Civilians", "Person") for a in agents):
+                continue  # "thousands fled toward Goma": people displaced, no side withdrawing
             if not (agents or fat or targets or specific_place):
                 continue  # "Haiti has been mired in violence": no concrete happening to record
             filled = sum(bool(x) for x in (agents, place, date, fat, targets))
@@ -696,8 +698,9 @@ class EventExtractor:
                     continue  # "25 of them in a clash and 21 in fighting": two events, two tolls
                 if any(_linked(acc["tok"], other["tok"]) for other in g):
                     own_a, other_a = acc["agents"], [a for o in g for a in o["agents"]]
-                    if own_a and other_a and not set(own_a) & set(other_a) and acc["tok"].dep_ == "conj":
-                        continue
+                    if own_a and other_a and not set(own_a) & set(other_a) and (
+                            acc["tok"].dep_ == "conj" or acc["cls"] != g[0]["cls"] and "ArmedClash" not in (acc["cls"], g[0]["cls"])):
+                        continue  # "its forces captured X, while Ukrainian drones attacked Y": two doers, two events
                     g.append(acc)
                     placed = True
                     break
