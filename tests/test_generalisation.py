@@ -132,6 +132,8 @@ def test_two_doers_in_one_sentence_are_two_events(ex):
     e = ex["ukraine-novoselivka"]
     cap = [v for v in e.events if v.cls == "TerritoryCapture"]
     assert cap and {e.actors[a].label for a in cap[0].agents} == {"Russian army"}  # "its forces had captured ..."
+    village = e.places[cap[0].place]
+    assert village.label == "Novoselivka" and e.places[village.parent].label == "Donetsk"  # not a namesake elsewhere
     assert any(v.trigger == "attacked" and "Russian army" not in {e.actors[a].label for a in v.agents} for v in e.events)
 
 

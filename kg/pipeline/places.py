@@ -317,8 +317,38 @@ class PlaceFinder:
                     continue  # a namesake far from the story, and nothing in the text says it is a place
                 rec = self._record(p, text)
             self._add(st, rec, cand, text, doc)
+        self._namesakes(doc, st)
         self._attach_unresolved(doc, st)
         return doc
+
+    def _namesakes(self, doc: Doc, st) -> None:
+        """'the village of Novoselivka in Ukraine's eastern Donetsk region': of the places so
+        named, the one inside the division the text puts it in (there are dozens of Novoselivkas)."""
+        for m in st.mentions:
+            rec = st.places.get(m.key) if m.kind == "place" else None
+            if rec is None or not rec.resolved or rec.cls in ("Country", "Province"):
+                continue
+            outer = _enclosing_mention(doc, st, m.end)
+            orec = st.places.get(outer.key) if outer is not None else None
+            if orec is None or not orec.resolved or orec.cls not in ("Province", "District"):
+                continue
+            here = self.gaz.get(_gaz_key(rec.key))
+            if here is None or any("place/" + place_iri_suffix(x) == orec.key for x in self.gaz.chain(here)):
+                continue
+            inside = [p for p in self.gaz.candidates(m.text)
+                      if p.cc == rec.country and any("place/" + place_iri_suffix(x) == orec.key for x in self.gaz.chain(p))]
+            if not inside:
+                continue
+            best = max(inside, key=lambda p: p.population)
+            new = self._record(best, m.text)
+            new.aliases |= rec.aliases
+            if new.key not in st.places:
+                st.places[new.key] = new
+                self._add_parents(st, new)
+            old = m.key
+            m.key = new.key
+            if not any(x.key == old for x in st.mentions):
+                st.places.pop(old, None)
 
     def _attach_unresolved(self, doc: Doc, st) -> None:
         """An unresolved place sits, at least, in the province of a resolved place named in the same
@@ -480,6 +510,28 @@ def ascii_label(name: str) -> str:
     t = unicodedata.normalize("NFKD", name)
     t = "".join(c for c in t if not unicodedata.combining(c))
     return t.replace("‘", "'").replace("’", "'").replace("ʿ", "'").replace("ʾ", "'")
+
+
+def _enclosing_mention(doc: Doc, st, k: int) -> Mention | None:
+    """The place mention that 'in [the] [Country's] [northern] X' right after token k names."""
+    if k >= len(doc) or doc[k].lower_ != "in":
+        return None
+    k += 1
+    skip = {"the", "'s", "’s", "northern", "southern", "eastern", "western", "central", "northeastern",
+            "northwestern", "southeastern", "southwestern", "north", "south", "east", "west"}
+    for _ in range(5):
+        if k >= len(doc):
+            return None
+        m = st.mention_at(k, "place")
+        if m is not None and k + (m.end - m.start) < len(doc) and doc[m.end].text in ("'s", "’s"):
+            k = m.end + 1  # "Ukraine's": the country, then the division
+            continue
+        if m is not None:
+            return m
+        if doc[k].lower_ not in skip:
+            return None
+        k += 1
+    return None
 
 
 def _gaz_key(iri_suffix: str) -> str:
