@@ -17,7 +17,8 @@ DATES = {"congo-m23-sake": dt.date(2024, 2, 7), "ukraine-kharkiv-strike": dt.dat
          "sudan-zamzam-camp": dt.date(2024, 6, 4), "iraq-bartella-retaken": dt.date(2016, 10, 21),
          "yemen-marib-missile": dt.date(2022, 1, 10), "somalia-el-baraf-base": dt.date(2021, 2, 19),
          "ukraine-novoselivka": dt.date(2024, 8, 24), "congo-rubaya-m23": dt.date(2024, 5, 1),
-         "nigeria-zamfara-bandits": dt.date(2023, 5, 8)}
+         "nigeria-zamfara-bandits": dt.date(2023, 5, 8), "afghanistan-dand-e-ghori": dt.date(2021, 6, 22),
+         "libya-mitiga-shelling": dt.date(2019, 9, 11)}
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +153,21 @@ def test_nigeria_zamfara(ex):
     assert raid and raid[0].cls == "AttackOnCivilians" and e.places[raid[0].place].label == "Kadawa"
     ambush = [v for v in e.events if v.fatalities == 7]
     assert ambush and "Boko Haram" in {e.actors[a].label for a in ambush[0].agents}  # "Separately, ...": its own event
+
+
+def test_afghanistan_dand_e_ghori(ex):
+    e = ex["afghanistan-dand-e-ghori"]
+    cap = [v for v in e.events if v.cls == "TerritoryCapture"]
+    assert cap and e.places[cap[0].place].label == "Dand-e-Ghori"  # an ezafe name is one name
+    assert e.places[e.places[cap[0].place].parent].label == "Baghlan"
+    bomb = [v for v in e.events if v.cls == "Bombing"]
+    assert bomb and bomb[0].fatalities == 4 and "AttackOnCivilians" in bomb[0].also  # "killed four civilians"
+
+
+def test_libya_mitiga(ex):
+    e = ex["libya-mitiga-shelling"]
+    assert not any(a.label.endswith("'s") for a in e.actors.values())  # NER's "Haftar's"
+    rockets = [v for v in e.events if v.fatalities == 5]
+    assert rockets and rockets[0].cls == "Shelling" and "AttackOnCivilians" in rockets[0].also  # a residential neighbourhood
+    rel = {(r.predicate, r.subject) for r in e.relations}
+    assert ("supports", "place/geonames/290557") in rel  # "backed by the United Arab Emirates"

@@ -337,6 +337,8 @@ class ActorFinder:
     def _entity(self, doc: Doc, st: DocState, span: Span, label: str) -> None:
         while len(span) > 1 and span[0].lower_ in ("the", "a", "an"):
             span = doc[span.start + 1 : span.end]
+        while len(span) > 1 and span[-1].text in ("'s", "’s", "'", "’"):
+            span = doc[span.start : span.end - 1]  # NER's "Haftar's": the name, not the possessive
         text = span.text.strip()
         f = fold(text)
         if not f or f in NOT_ACTORS or len(f) < 2:

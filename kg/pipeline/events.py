@@ -82,6 +82,7 @@ class EventExtractor:
         self.blocked: dict[str, list[str]] = lex.get("blocked_particles", {})
         self.obj_classes: dict[str, str] = lex["object_classes"]
         self.person_objects: set[str] = set(lex["person_objects"]["nouns"])
+        self.particle_classes: dict[str, str] = {k: v for k, v in lex["particle_classes"].items() if k != "comment"}
         self.priority = {c: i for i, c in enumerate(lex["priority"])}
         self.death = set(lex["death_words"])
         self.negators = set(lex["negators"])
@@ -136,6 +137,9 @@ class EventExtractor:
     def _verb_class(self, t: Token) -> str | None:
         lemma = t.lemma_.lower()
         cls = self.verbs.get(lemma)
+        for c in t.children:
+            if c.dep_ in ("prt", "advmod") and (pc := self.particle_classes.get(f"{lemma} {c.lower_}")):
+                return pc  # "pushed back an assault": repelled it
         if {c.lower_ for c in t.children if c.dep_ in ("prt", "dobj", "advmod")} & set(self.blocked.get(lemma, ())):
             return None  # "shot down 15 drones", "took place": no attack
         need = self.particles.get(lemma)
@@ -644,6 +648,8 @@ class EventExtractor:
             cls = acc["cls"]
             agents = _uniq(acc["agents"])
             targets = [x for x in _uniq(acc.get("targets") or self._targets(st, t, cls)) if x not in agents]
+            # who the merged-in triggers hit too ("a roadside bomb killed four civilians"): for its classes
+            hit = _uniq([*targets, *(x for m in acc.get("members", [t]) if m is not t for x in self._targets(st, m, cls))])
             if cls in ("ArmedClash",) and (any(st.actors[x].cls == "Civilians" for x in targets)
                                            or "AttackOnCivilians" in self._hit_classes(t, ("on", "against"))):
                 cls = "AttackOnCivilians"  # "an attack on a displacement camp", "attacked civilians"
@@ -677,7 +683,7 @@ class EventExtractor:
                 fatalities=fat,
                 reported_by=[r for r in reporters if r not in agents],
                 trigger_start=t.idx,
-                also=self._target_classes(st, t, cls, targets),
+                also=self._target_classes(st, t, cls, hit),
             )
             ev.separate = bool(SEPARATE.search(sent.text))
             if place is None:
@@ -718,7 +724,7 @@ class EventExtractor:
                 agents = list(best["agents"])
             out.append({"tok": top["tok"] if top["cls"] == best["cls"] else best["tok"], "cls": best["cls"],
                         "n": (top if top["cls"] == best["cls"] else best)["n"], "agents": agents,
-                        **({"targets": losers} if losers else {})})
+                        "members": [x["tok"] for x in g], **({"targets": losers} if losers else {})})
         return out
 
 

@@ -41,6 +41,7 @@ NOT_PLACES = {
 }
 TITLES = {"mr", "mrs", "dr", "gen", "general", "president", "minister", "governor", "mayor", "colonel", "major",
           "captain", "sheikh", "commander", "spokesman", "chief", "prime", "pm", "sepoy", "naik", "subedar"}
+EZAFE = {"e", "i", "ul", "ud", "ol", "o", "al", "el"}  # joining particles inside hyphenated names
 CONNECTORS = {"al", "el", "ad", "ar", "as", "at", "an", "ash", "ez", "es", "de", "du", "la", "le", "of", "-", "bin", "ibn", "abu", "bani", "beni", "wadi", "jabal", "jebel", "tal", "tell", "sidi", "san", "santa"}
 
 
@@ -74,6 +75,9 @@ def _cap_runs(doc: Doc) -> list[tuple[int, int]]:
                 u = doc[j]
                 if u.text[:1].isupper() and (u.is_alpha or "-" in u.text or "'" in u.text):
                     j += 1
+                elif u.text == "-" and j + 3 < n and doc[j + 1].lower_ in EZAFE and doc[j + 2].text == "-" \
+                        and _next_cap(doc, j + 3):
+                    j += 3  # "Dand-e-Ghori", "Mazar-i-Sharif", "Pul-e-Khumri"
                 elif u.lower_ in CONNECTORS and j - i < 7 and _next_cap(doc, j + 1):
                     j += 1
                 else:
