@@ -14,7 +14,6 @@ is killed leaves the cache as it was before the batch or with the whole batch, n
 
 from __future__ import annotations
 
-import email.utils
 import json
 import os
 import random
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..httputil import env_number, retry_after_seconds  # noqa: F401  (re-exported for tests)
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 USER_AGENT = (
@@ -135,11 +135,11 @@ class SparqlClient:
         import httpx
 
         self.endpoint = endpoint
-        timeout = _env_number("KG_WIKIDATA_TIMEOUT", 60.0) if timeout is None else timeout
+        timeout = env_number("KG_WIKIDATA_TIMEOUT", 60.0, LinkError) if timeout is None else timeout
         self.timeout = timeout
-        self.retries = int(_env_number("KG_WIKIDATA_RETRIES", 3)) if retries is None else retries
-        self.backoff = _env_number("KG_WIKIDATA_BACKOFF", 1.0) if backoff is None else backoff
-        self.max_wait = _env_number("KG_WIKIDATA_MAX_WAIT", MAX_RETRY_AFTER_S)
+        self.retries = int(env_number("KG_WIKIDATA_RETRIES", 3, LinkError)) if retries is None else retries
+        self.backoff = env_number("KG_WIKIDATA_BACKOFF", 1.0, LinkError) if backoff is None else backoff
+        self.max_wait = env_number("KG_WIKIDATA_MAX_WAIT", MAX_RETRY_AFTER_S, LinkError)
         self.sleep = sleep
         self.requests = 0  # HTTP requests actually sent (benchmarks and tests read it)
         self._http = httpx.Client(
@@ -188,16 +188,6 @@ class SparqlClient:
         self._http.close()
 
 
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise LinkError(f"{name}={raw!r} is not a number") from None
-
-
 def _transport_fault(e: Exception, timeout: float) -> str:
     """What went wrong on the wire, in a few words."""
     import httpx
@@ -229,18 +219,3 @@ def _bindings(r: Any) -> list[Binding] | None:
     return rows
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent
-    or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())

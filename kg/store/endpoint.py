@@ -50,6 +50,7 @@ from ..ontology import ontology_path
 from ..vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, OWL, sparql_prefixes
 from .base import QueryResult, QuerySyntaxError, Store, StoreError
 from .embedded import DATASET_FORMATS, EXPORT_FORMATS
+from ..httputil import env_number, retry_after_seconds
 
 KG_GRAPHS = "https://w3id.org/conflict-kg/"
 ACCEPT_RESULTS = (
@@ -70,16 +71,6 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 
 class _Unreadable(Exception):
     """A 2xx answer that does not parse (truncated, malformed): worth another attempt."""
-
-
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise StoreError(f"{name}={raw!r} is not a number") from None
 
 
 def _clean_url(url: str, what: str) -> str:
@@ -134,10 +125,10 @@ class EndpointStore(Store):
         self.query_url, self.update_url, self.store_url = endpoint_urls(url)
         self.name = self.query_url
         self.read_only = read_only
-        self.retries = max(1, int(_env_float("KG_ENDPOINT_RETRIES", 4)))
-        self.backoff = _env_float("KG_ENDPOINT_BACKOFF", 0.5)
-        self.max_wait = _env_float("KG_ENDPOINT_MAX_WAIT", 60.0)
-        timeout = _env_float("KG_ENDPOINT_TIMEOUT", 60.0)
+        self.retries = max(1, int(env_number("KG_ENDPOINT_RETRIES", 4, StoreError)))
+        self.backoff = env_number("KG_ENDPOINT_BACKOFF", 0.5, StoreError)
+        self.max_wait = env_number("KG_ENDPOINT_MAX_WAIT", 60.0, StoreError)
+        timeout = env_number("KG_ENDPOINT_TIMEOUT", 60.0, StoreError)
         self.timeout = timeout
         user, password = os.environ.get("KG_ENDPOINT_USER"), os.environ.get("KG_ENDPOINT_PASSWORD")
         auth = httpx.BasicAuth(user, password or "") if user else None
@@ -174,7 +165,7 @@ class EndpointStore(Store):
                 continue
             if r.status_code in RETRY_STATUS:
                 fault = f"HTTP {r.status_code} {_server_message(r)}".rstrip()
-                wait = _retry_after(r.headers.get("Retry-After")) or 0.0
+                wait = retry_after_seconds(r.headers.get("Retry-After")) or 0.0
                 if wait:
                     fault += f" (Retry-After {wait:g}s)"
                 continue
@@ -468,22 +459,6 @@ def _with_prefixes(sparql: str) -> str:
     prefix is legal SPARQL, so a query's own declarations still win)."""
     block = sparql_prefixes()
     return sparql if sparql.startswith(block) else block + sparql
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds a 429/503 asks to wait (delta-seconds or an HTTP date), None if absent or unreadable."""
-    import email.utils
-
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time()) if when is not None else None
 
 
 def _reason(e: Exception) -> str:
