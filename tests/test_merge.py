@@ -94,6 +94,16 @@ def test_control_over_time(homs_store):
     assert before == []
 
 
+def test_disputed_events_list_each_disagreement_once(homs_store):
+    rows = _csv(run_kg("query", "disputed-events", "--format", "csv", store=homs_store))
+    assert rows, "the outlets' tolls for the Russian strikes differ"
+    seen = {(r["event"], r["dispute"], r["detail"]) for r in rows}
+    for event, dispute, detail in seen:
+        if " / " in detail:
+            a, b = detail.split(" / ", 1)
+            assert (event, dispute, f"{b} / {a}") not in seen, detail
+
+
 def test_pair_score_rules():
     import datetime as dt
 
