@@ -203,3 +203,36 @@ def test_very_large_items_are_refused_in_one_line_and_the_rest_loads(tmp_path, k
     assert len(refused) == 1 and big.name in refused[0], refused
     loaded = 2 if kind == "10mb-jsonl-line" else 1
     assert f"{loaded} loaded, 0 skipped (already in store), 1 failed" in p.stderr_text, p.stderr_text
+
+
+def _read_only_dir() -> str | None:
+    """A folder no process may create things in, even as root (sysfs); None where there is none."""
+    probe = "/sys/kg-write-probe"
+    try:
+        os.mkdir(probe)
+    except OSError:
+        return "/sys/kg-store-test"
+    os.rmdir(probe)
+    return None
+
+
+def test_store_in_a_read_only_place(tmp_path):
+    where = _read_only_dir()
+    if where is None:
+        pytest.skip("no read-only filesystem on this machine")
+    one_clean_error(run_kg("ingest", str(EXAMPLE), store=where), (1,), "not permitted")
+
+
+def test_unreadable_file_in_a_batch_is_skipped_and_the_rest_loads(tmp_path):
+    """Permissions do not stop root, so the unreadable file is one whose read fails with EIO
+    (/proc/self/mem at offset 0) behind an ordinary-looking name."""
+    if not os.path.exists("/proc/self/mem"):
+        pytest.skip("no /proc on this machine")
+    d = tmp_path / "in"
+    d.mkdir()
+    os.symlink("/proc/self/mem", d / "bad.txt")
+    shutil.copy(EXAMPLE, d / "good.txt")
+    store = tmp_path / "store"
+    p = run_kg("ingest", str(d), store=store)
+    assert "Traceback" not in p.stderr_text
+    assert "bad.txt: cannot read" in p.stderr_text and "1 loaded" in p.stderr_text and "1 failed" in p.stderr_text
