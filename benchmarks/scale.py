@@ -172,7 +172,7 @@ def part_writes(args) -> dict:
             store = _open(target, str(Path(d) / "s"))
             t0 = time.perf_counter()
             for i in range(0, len(graphs), 16):
-                store.put_graphs(graphs[i:i + 16])
+                store.put_graphs(graphs[i:i + 16], new=True)  # as ingest writes fresh articles
             dt = time.perf_counter() - t0
             t0 = time.perf_counter()
             for g, q in graphs[:64]:
@@ -350,6 +350,7 @@ def main() -> None:
     ap.add_argument("--memory-lines", type=int, default=100_000)
     ap.add_argument("--triples", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--rounds", type=int, default=3, help="alternating bare/ingest rounds (best of each kept)")
     ap.add_argument("--name", default="")
     ap.add_argument("--query-timeout", type=float, default=30.0, help="seconds per query run")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: ingest,server,memory,queries")
@@ -364,9 +365,16 @@ def main() -> None:
     try:
         with OxigraphServer() as url:
             if "ingest" not in skip:
-                res["bare"] = run_part("bare", copies=args.copies)
-                for w in (1, 2):
-                    res[f"ingest_w{w}"] = run_part("ingest", copies=args.copies, workers=w, store=tmp / f"w{w}")
+                # bare spaCy and kg ingest alternate, --rounds times, and each keeps its best round:
+                # on a shared machine a neighbour's burst must not land on one side only
+                for r in range(args.rounds):
+                    runs = {"bare": run_part("bare", copies=args.copies)}
+                    for w in (1, 2):
+                        runs[f"ingest_w{w}"] = run_part("ingest", copies=args.copies, workers=w, store=tmp / f"w{w}-{r}")
+                    for k, v in runs.items():
+                        res.setdefault(k + "_rounds", []).append(v)
+                        if k not in res or v["rate"] > res[k]["rate"]:
+                            res[k] = v
                 print(_report_ingest(res), flush=True)
             if "server" not in skip:
                 res["ingest_server"] = run_part("ingest", copies=args.copies, workers=1, target=url)
@@ -386,8 +394,10 @@ def main() -> None:
 
 def _report_ingest(res: dict) -> str:
     b, w1, w2 = res["bare"], res["ingest_w1"], res["ingest_w2"]
+    rounds = ", ".join(f"{x['rate'] / y['rate']:.2f}" for x, y in zip(res.get("ingest_w1_rounds", []), res.get("bare_rounds", [])))
     return "\n".join([
         f"texts: {b['articles']} articles, {b['words']:,} words ({res['copies']} copies of the corpus); {res['cpus']} CPUs",
+        f"best of {len(res.get('bare_rounds', [1]))} alternating rounds each; 1-worker ratio per round: {rounds}",
         f"bare spaCy nlp.pipe       {b['rate']:6.1f} articles/s   peak RSS {b['peak_mb']:.0f} MB",
         f"kg ingest, 1 worker       {w1['rate']:6.1f} articles/s   ratio {w1['rate'] / b['rate']:.2f} (target >= 0.85)"
         f"   wall {w1['rate_wall']:.1f}/s   peak RSS {w1['peak_mb']:.0f} MB",

@@ -143,7 +143,8 @@ def ingest_articles(
         if first_write[0] is not None:
             first_write[0]()
             first_write[0] = None
-        rejected = store.put_graphs([(iri, quads) for _, iri, quads in pending])
+        # new: fresh() checked that these articles are absent (a store skips replace bookkeeping)
+        rejected = store.put_graphs([(iri, quads) for _, iri, quads in pending], new=not replace)
         unflushed += len(pending)
         if unflushed >= FLUSH_EVERY:  # keeps an embedded store's memory flat on long streams
             store.flush()

@@ -39,11 +39,13 @@ class Store(ABC):
     def put_graph(self, graph: str, quads: Iterable[Any]) -> None:
         """Replace a named graph by these quads atomically: readers see the old or the new graph."""
 
-    def put_graphs(self, graphs: Sequence[tuple[str, Iterable[Any]]]) -> dict[str, str]:
+    def put_graphs(self, graphs: Sequence[tuple[str, Iterable[Any]]], *, new: bool = False) -> dict[str, str]:
         """Replace several graphs, each atomically; returns {graph: reason} for refused ones.
 
         Ingest hands over a batch so that a store that pays per request (HTTP) can write it in
-        one; the default writes them one by one."""
+        one; the default writes them one by one. `new=True` says the caller checked that none of
+        these graphs exists yet (ingest does, unless --replace): a store may then skip the work
+        that replacing needs (recomputing the entity facts of the replaced articles' nodes)."""
         for graph, quads in graphs:
             self.put_graph(graph, quads)
         return {}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..entities import entity_quads, entity_subjects, is_article_graph, refresh_update
+from ..entities import NAME_KEY, NAME_PREDICATES, entity_quads, is_article_graph, name_key
 from ..ontology import ontology_path
 from ..vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF
 from .base import QueryResult, QuerySyntaxError, Store, StoreError
@@ -24,7 +24,7 @@ EXPORT_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 DATASET_FORMATS = {"nq", "trig", "jsonld"}
-ENTITY_CACHE_MAX = 200_000  # entity facts remembered as written (about 40 MB at most)
+ENTITY_CACHE_MAX = 50_000  # entity facts remembered as written (about 10 MB at most)
 
 
 def _packaged_version() -> str | None:
@@ -161,14 +161,17 @@ class EmbeddedStore(Store):
                     self._entities_written.clear()  # memory stays bounded on endless streams
                 self._entities_written.update(new)
                 return
-            refresh = ""
             self._entities_written.clear()  # a replace may remove entity facts
-            if article:
-                old = self._db.quads_for_pattern(None, None, None, g)
-                refresh = refresh_update(entity_subjects(old) | entity_subjects(quads))
+            facts, gone = (entity_quads(quads), self._unbacked(g, quads)) if article else ([], [])
             body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            self._db.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
-                            + (f" ;\n{refresh}" if refresh else ""))
+            ent = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in facts)
+            old = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in gone)
+            e = ox.NamedNode(ENTITIES_GRAPH)
+            # one update, one transaction: the article replaced, its entity facts added, and the
+            # ones that only the old version of the article stated removed
+            self._db.update(f"DROP SILENT GRAPH {g} ;\n"
+                            + (f"DELETE DATA {{ GRAPH {e} {{\n{old}\n}} }} ;\n" if gone else "")
+                            + f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} GRAPH {e} {{\n{ent}\n}} }}")
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
 
@@ -177,13 +180,37 @@ class EmbeddedStore(Store):
         g = ox.NamedNode(graph)
         if not self._db.contains_named_graph(g):
             return
-        refresh = refresh_update(entity_subjects(self._db.quads_for_pattern(None, None, None, g))) \
-            if is_article_graph(graph) else ""
+        gone = self._unbacked(g, []) if is_article_graph(graph) else []
         self._entities_written.clear()
-        if refresh:  # the article's nodes keep only what other articles say of them
-            self._db.update(f"DROP GRAPH {g} ;\n{refresh}")
+        if gone:  # the article's nodes keep only what other articles say of them
+            old = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in gone)
+            self._db.update(f"DROP GRAPH {g} ;\nDELETE DATA {{ GRAPH <{ENTITIES_GRAPH}> {{\n{old}\n}} }}")
         else:
             self._db.remove_graph(g)
+
+    def _unbacked(self, g: ox.NamedNode, new: list[ox.Quad]) -> list[ox.Quad]:
+        """The entity facts that article graph g states now and that no other article graph (nor
+        g's new version, `new`) states: what replacing or dropping g must remove. Usually none
+        (re-extraction says the same), and each check stops at the first other article found."""
+        keep = set(entity_quads(new))
+        out = []
+        for f in entity_quads(self._db.quads_for_pattern(None, None, None, g)):
+            if f in keep:
+                continue
+            if f.predicate.value == NAME_KEY:  # derived: backed by any name that lowers to it
+                pats = [(f.subject, ox.NamedNode(p), None) for p in NAME_PREDICATES]
+                ok = lambda q: name_key(q.object.value) == f.object.value  # noqa: E731
+            else:
+                pats = [(f.subject, f.predicate, f.object)]
+                ok = lambda q: True  # noqa: E731
+            backed = any(
+                isinstance(q.graph_name, ox.NamedNode) and q.graph_name != g and is_article_graph(q.graph_name.value)
+                and ok(q)
+                for s, p, o in pats for q in self._db.quads_for_pattern(s, p, o, None)
+            )
+            if not backed:
+                out.append(f)
+        return out
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._db.named_graphs())
