@@ -18,8 +18,10 @@ case-insensitive name lookup is an index lookup instead of a filter over every n
 queries bind `?<param>Key` for each label parameter; see kg/queries.py).
 
 Entity facts are idempotent (a set), so writing them again for an article already described
-changes nothing. Replacing or dropping an article recomputes the facts of the nodes it named
-from the article graphs that remain, so the graph never keeps a fact no article states.
+changes nothing. Replacing or dropping an article removes the facts that only it stated (the
+embedded store checks each in Python; a server's update request notes the article's nodes and
+recomputes them from the article graphs that remain), so the graph never keeps a fact no article
+states.
 A store written by an older conflict-kg has no entities graph: `rebuild_entities` derives it
 from the article graphs once (the stores call it when they open such a store).
 """
@@ -82,11 +84,6 @@ def entity_quads(quads: Iterable[Any]) -> list[Any]:
     return list(out)
 
 
-def entity_subjects(quads: Iterable[Any]) -> set[str]:
-    """IRIs of the actor and place nodes an article graph describes."""
-    return {q.subject.value for q in quads if q.subject.value.startswith(ENTITY_PREFIXES)}
-
-
 def _entity_filter(var: str = "?s") -> str:
     starts = " || ".join(f'STRSTARTS(STR({var}), "{p}")' for p in ENTITY_PREFIXES)
     excluded = ", ".join(f"<{p}>" for p in sorted(PER_ARTICLE))
@@ -98,22 +95,6 @@ def _name_key_insert(values: str = "") -> str:
     return (f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s <{NAME_KEY}> ?k }} }} WHERE {{ {values} "
             f"GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?np {{ {names} }} ?s ?np ?n }} FILTER(isLiteral(?n)) "
             f"BIND(LCASE(STR(?n)) AS ?k) }}")
-
-
-def refresh_update(subjects: Iterable[str]) -> str:
-    """SPARQL Update recomputing the entity facts of these nodes from the article graphs (after an
-    article was replaced or dropped); runs in the same request as the change, so in its
-    transaction on Oxigraph. Empty when there is nothing to refresh."""
-    subs = sorted(set(subjects))
-    if not subs:
-        return ""
-    values = "VALUES ?s { " + " ".join(f"<{s}>" for s in subs) + " }"
-    return (
-        f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {values} GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} ;\n"
-        f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} "
-        f'FILTER(STRSTARTS(STR(?g), "{ARTICLE_PREFIX}")) {_entity_filter()} }} ;\n'
-        + _name_key_insert(values)
-    )
 
 
 def mark_stale_update(graphs: Iterable[str]) -> str:
