@@ -12,8 +12,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from kg.corpus import corpus_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIRS = [ROOT.parent / "shared" / "corpus" / "dev", ROOT.parent / "shared" / "corpus" / "homs-2015"]
+CORPUS_DIRS = [corpus_dir() / "dev", corpus_dir() / "homs-2015"]
 OUTLETS = ["Test Wire", "Agence Test", "Reuters-like", "Local Daily", "Monitor Weekly"]
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from kg.corpus import corpus_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "homs-offensive-2015.txt"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = corpus_dir()
 
 
 def run_kg(*args: str, store: Path | None = None, input: bytes | None = None, env: dict | None = None,

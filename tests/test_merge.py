@@ -14,6 +14,8 @@ OUTLETS = ["mee-homs-offensive", "naharnet-army-pushes-offensive", "ukdj-syrian-
 
 @pytest.fixture(scope="module")
 def homs_store(tmp_path_factory):
+    if not (CORPUS / "homs-2015").is_dir():
+        pytest.skip(f"corpus not found at {CORPUS} (set KG_CORPUS)")
     d = tmp_path_factory.mktemp("merge")
     batch = d / "homs.jsonl"
     lines = []

@@ -22,7 +22,9 @@ import pytest
 from reliability.corpus import build_jsonl
 from reliability.storecheck import article_graphs, compare_stores, non_ontology_quads
 
-from .conftest import ROOT, run_kg
+from .conftest import CORPUS, ROOT, run_kg
+
+pytestmark = pytest.mark.skipif(not (CORPUS / "dev").is_dir(), reason=f"corpus not found at {CORPUS} (set KG_CORPUS)")
 
 N_ARTICLES = 12
 ARTICLE_PREFIX = "https://w3id.org/conflict-kg/id/article/"
