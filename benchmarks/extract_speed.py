@@ -14,6 +14,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+import sys  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from kg.corpus import corpus_dir  # noqa: E402
+
 
 
 def texts(folders: list[Path]) -> list[str]:
@@ -29,7 +34,7 @@ def texts(folders: list[Path]) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("folders", nargs="*", type=Path,
-                    default=[ROOT.parent / "shared/corpus/dev", ROOT.parent / "shared/corpus/homs-2015"])
+                    default=[corpus_dir() / "dev", corpus_dir() / "homs-2015"])
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     arts = texts(args.folders)

@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from kg.corpus import corpus_dir  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
 
 GAZ_CLASSES = {"Country", "Province", "District", "City", "Town", "Village", "Neighbourhood"}
 
@@ -40,7 +43,7 @@ def rss_mb() -> float:
 def gold_dirs(args_gold: list[str] | None) -> list[Path]:
     if args_gold:
         return [Path(g) for g in args_gold]
-    base = ROOT.parent / "shared" / "corpus"
+    base = corpus_dir()
     return [d for d in (base / "dev", base / "homs-2015") if d.is_dir()]
 
 

@@ -20,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from kg.corpus import corpus_dir  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
 
 from kg.link.client import AnswerCache, SparqlClient  # noqa: E402
 from tests.wikidata_fixture import OxigraphServer, fixture_files, score_links  # noqa: E402
@@ -41,8 +44,8 @@ def all_nodes(store_dir: str) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", help="store to link (default: built from --corpus in a temp folder)")
-    ap.add_argument("--corpus", nargs="*", default=[str(ROOT.parent / "shared" / "corpus" / "dev"),
-                                                    str(ROOT.parent / "shared" / "corpus" / "homs-2015"),
+    ap.add_argument("--corpus", nargs="*", default=[str(corpus_dir() / "dev"),
+                                                    str(corpus_dir() / "homs-2015"),
                                                     str(ROOT / "examples")])
     ap.add_argument("-v", "--verbose", action="store_true", help="list errors and misses")
     args = ap.parse_args()

@@ -18,6 +18,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+import sys  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from kg.corpus import corpus_dir  # noqa: E402
+
 
 
 def main() -> None:
@@ -34,7 +39,7 @@ def main() -> None:
 
     arts = []
     for folder in ("dev", "homs-2015"):
-        for t in sorted((ROOT.parent / "shared" / "corpus" / folder).glob("*.txt")):
+        for t in sorted((corpus_dir() / folder).glob("*.txt")):
             arts.append(article_from_text(decode_bytes(t.read_bytes(), str(t)), source=str(t),
                                           published=dt.date(2015, 10, 15)))
     templates = [(ex.article.key, graph_triples(ex)) for ex in extract(arts)]

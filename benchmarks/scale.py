@@ -35,7 +35,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = [ROOT.parent / "shared/corpus/dev", ROOT.parent / "shared/corpus/homs-2015"]
+sys.path.insert(0, str(ROOT))
+from kg.corpus import corpus_dir  # noqa: E402
+
+CORPUS = [corpus_dir() / "dev", corpus_dir() / "homs-2015"]
 sys.path.insert(0, str(ROOT))
 
 # a value for every required parameter of the named queries (optional filters left unset)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLE, ROOT, run_kg
+from .conftest import CORPUS, EXAMPLE, run_kg
 
 
 def _quads(store: Path) -> int:
@@ -130,7 +130,7 @@ def test_bad_published_and_missing_store(tmp_path):
 def test_two_outlets_merge_and_rows_stay_distinct(store_copy):
     """A second outlet's account of the same story adds its own statement; nodes are shared and
     no query row is repeated because the same triple sits in two article graphs."""
-    other = ROOT.parent / "shared" / "corpus" / "homs-2015" / "naharnet-army-pushes-offensive.txt"
+    other = CORPUS / "homs-2015" / "naharnet-army-pushes-offensive.txt"
     p = run_kg("ingest", str(other), "--published", "2015-10-15", "--outlet", "Naharnet", store=store_copy)
     assert p.returncode == 0, p.stderr_text
     p = run_kg("query", "who-controls", "--param", "place=talbisseh", "--format", "csv", store=store_copy)
