@@ -145,6 +145,30 @@ def test_failure_after_retries_names_server_never_credentials(monkeypatch):
     assert len(seen) == 3 and all(h and h.startswith("Basic ") for h in seen)
 
 
+def test_password_from_a_file_is_used_and_never_shown(monkeypatch, tmp_path):
+    seen = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(req.headers.get("authorization"))
+        return httpx.Response(502, text="bad gateway")
+
+    import base64
+
+    from kg.store.base import StoreError
+
+    secret = tmp_path / "pw"
+    secret.write_text("file-s3cret\n", encoding="utf-8")
+    st = _store(handler, monkeypatch, KG_ENDPOINT_USER="alice", KG_ENDPOINT_PASSWORD_FILE=str(secret),
+                KG_ENDPOINT_RETRIES="1")
+    with pytest.raises(StoreError) as e:
+        st.query("SELECT * WHERE { ?s ?p ?o }")
+    assert seen == ["Basic " + base64.b64encode(b"alice:file-s3cret").decode()]
+    assert "file-s3cret" not in str(e.value)
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD_FILE", str(tmp_path / "missing"))
+    with pytest.raises(StoreError, match="KG_ENDPOINT_PASSWORD_FILE"):
+        _store(handler, monkeypatch)
+
+
 def test_credentials_in_the_url_are_refused():
     from kg.store.base import StoreError
     from kg.store.endpoint import EndpointStore

@@ -23,7 +23,7 @@ Why this shape:
   reported in one line naming the server and the fault. Every request is idempotent (queries,
   `DROP SILENT GRAPH` + `INSERT DATA`, `PUT`), so retrying a write whose reply was lost is safe;
   an article is reported loaded only after the server's 2xx. Credentials come only from the environment
-  (KG_ENDPOINT_USER / KG_ENDPOINT_PASSWORD) and never appear in a message.
+  (KG_ENDPOINT_USER / KG_ENDPOINT_PASSWORD or KG_ENDPOINT_PASSWORD_FILE) and never appear in a message.
 
 Configuration (environment): KG_ENDPOINT (base or query URL), KG_ENDPOINT_QUERY, KG_ENDPOINT_UPDATE,
 KG_ENDPOINT_STORE (Graph Store URL) for servers that split them, KG_ENDPOINT_USER,
@@ -71,6 +71,22 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 
 class _Unreadable(Exception):
     """A 2xx answer that does not parse (truncated, malformed): worth another attempt."""
+
+
+def _password() -> str | None:
+    """KG_ENDPOINT_PASSWORD, else the first line of the file KG_ENDPOINT_PASSWORD_FILE names (a
+    container secret, a file only its owner reads): a password kept out of the environment of
+    every child process and out of shell history."""
+    if os.environ.get("KG_ENDPOINT_PASSWORD"):
+        return os.environ["KG_ENDPOINT_PASSWORD"]
+    path = os.environ.get("KG_ENDPOINT_PASSWORD_FILE")
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.readline().rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as e:
+        raise StoreError(f"KG_ENDPOINT_PASSWORD_FILE {path}: cannot read ({e.__class__.__name__})") from None
 
 
 def _clean_url(url: str, what: str) -> str:
@@ -130,7 +146,7 @@ class EndpointStore(Store):
         self.max_wait = env_number("KG_ENDPOINT_MAX_WAIT", 60.0, StoreError)
         timeout = env_number("KG_ENDPOINT_TIMEOUT", 60.0, StoreError)
         self.timeout = timeout
-        user, password = os.environ.get("KG_ENDPOINT_USER"), os.environ.get("KG_ENDPOINT_PASSWORD")
+        user, password = os.environ.get("KG_ENDPOINT_USER"), _password()
         auth = httpx.BasicAuth(user, password or "") if user else None
         self._http = httpx.Client(
             transport=transport, auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
