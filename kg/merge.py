@@ -339,8 +339,27 @@ def merged_triples(group: list[Account], places: PlaceIndex) -> Iterable[tuple]:
     if tolls:
         yield iri, ox.NamedNode(CKG + "fatalitiesMin"), lit(min(tolls))
         yield iri, ox.NamedNode(CKG + "fatalitiesMax"), lit(max(tolls))
+    for aspect in disputes(group, places):
+        yield iri, ox.NamedNode(CKG + "disputedOn"), lit(aspect)
     yield iri, ox.NamedNode(CKG + "sourceCount"), lit(len({a.outlet or a.article for a in group}))
     yield iri, ox.NamedNode(RDFS + "label"), lit(f"{cls} ({len(group)} account{'s' if len(group) > 1 else ''})")
+
+
+def disputes(group: list[Account], places: PlaceIndex) -> list[str]:
+    """What the accounts of one merged event disagree on, found here once (pairs of accounts in
+    Python) so that `disputed-events` is a lookup, not a pairwise join over the store."""
+    out = []
+    tolls = {a.fatalities for a in group if a.fatalities is not None}
+    if len(tolls) > 1:
+        out.append("fatalities")
+    doers = [a.agents for a in group if a.agents]
+    if any(not x & y for i, x in enumerate(doers) for y in doers[i + 1 :]):
+        out.append("agent")
+    where = sorted({a.place for a in group if a.place})
+    anc = places.ancestors
+    if any(y not in anc.get(x, ()) and x not in anc.get(y, ()) for i, x in enumerate(where) for y in where[i + 1 :]):
+        out.append("place")
+    return out
 
 
 def shared_place(places: list[str], ancestors: dict[str, set[str]]) -> str | None:

@@ -108,6 +108,7 @@ CORE_DATA_PROPERTIES = {
     "sourceCount": XSD.integer,
     "earliestDate": XSD.date,
     "latestDate": XSD.date,
+    "disputedOn": XSD.string,
 }
 
 
