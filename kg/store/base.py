@@ -3,8 +3,9 @@ embedded store without any command changing."""
 
 from __future__ import annotations
 
+import io
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,3 +86,36 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+EXPORT_FORMATS = ("ttl", "turtle", "nt", "nq", "trig", "jsonld")
+DATASET_FORMATS = {"nq", "trig", "jsonld"}  # formats that keep graph names
+EXPORT_PREFIXES = {"ckg": "https://w3id.org/conflict-kg/ontology#", "ckr": "https://w3id.org/conflict-kg/id/"}
+
+
+def export_rdf(fmt: str, quads: Callable[[], Iterable[Any]], dump: Callable[[io.BytesIO, Any], None] | None = None) -> bytes:
+    """Serialise a whole store, however it hands out its quads: dataset formats keep the graphs
+    (through `dump` when the store can write them itself), triple formats get the union of all
+    graphs, each triple once."""
+    import pyoxigraph as ox
+
+    formats = {"ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+               "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+    if fmt not in formats:
+        raise StoreError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    buf = io.BytesIO()
+    if fmt in DATASET_FORMATS:
+        if dump is not None:
+            dump(buf, formats[fmt])
+        else:
+            ox.serialize(list(quads()), buf, formats[fmt])
+        return buf.getvalue()
+    seen: set[tuple[Any, Any, Any]] = set()
+    triples = []
+    for q in quads():
+        t = (q.subject, q.predicate, q.object)
+        if t not in seen:
+            seen.add(t)
+            triples.append(ox.Triple(*t))
+    ox.serialize(triples, buf, formats[fmt], prefixes=EXPORT_PREFIXES if fmt in ("ttl", "turtle") else None)
+    return buf.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -13,17 +12,8 @@ import pyoxigraph as ox
 from ..entities import NAME_KEY, NAME_PREDICATES, entity_quads, is_article_graph, name_key
 from ..ontology import ontology_path
 from ..vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF
-from .base import QueryResult, QuerySyntaxError, Store, StoreError
+from .base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
 
-EXPORT_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-DATASET_FORMATS = {"nq", "trig", "jsonld"}
 ENTITY_CACHE_MAX = 50_000  # entity facts remembered as written (about 10 MB at most)
 
 
@@ -243,25 +233,7 @@ class EmbeddedStore(Store):
             raise StoreError(_describe_os_error(self.path, e)) from None
 
     def export(self, fmt: str) -> bytes:
-        try:
-            rdf_format = EXPORT_FORMATS[fmt]
-        except KeyError:
-            raise StoreError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
-        buf = io.BytesIO()
-        if fmt in DATASET_FORMATS:
-            self._db.dump(buf, rdf_format)
-        else:
-            # triple formats hold no graph names: export the union of all graphs
-            seen: set[tuple[Any, Any, Any]] = set()
-            triples = []
-            for q in self._db:
-                t = (q.subject, q.predicate, q.object)
-                if t not in seen:
-                    seen.add(t)
-                    triples.append(ox.Triple(*t))
-            prefixes = {"ckg": "https://w3id.org/conflict-kg/ontology#", "ckr": "https://w3id.org/conflict-kg/id/"}
-            ox.serialize(triples, buf, rdf_format, prefixes=prefixes if fmt in ("ttl", "turtle") else None)
-        return buf.getvalue()
+        return export_rdf(fmt, lambda: iter(self._db), lambda buf, f: self._db.dump(buf, f))
 
     def count(self) -> int:
         return len(self._db)

@@ -48,8 +48,7 @@ import pyoxigraph as ox
 from ..entities import entity_quads, is_article_graph, mark_stale_update, rebuild_update, refresh_stale_update
 from ..ontology import ontology_path
 from ..vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, OWL, sparql_prefixes
-from .base import QueryResult, QuerySyntaxError, Store, StoreError
-from .embedded import DATASET_FORMATS, EXPORT_FORMATS
+from .base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
 from ..httputil import env_number, retry_after_seconds
 
 KG_GRAPHS = "https://w3id.org/conflict-kg/"
@@ -435,28 +434,13 @@ class EndpointStore(Store):
         return [ox.Triple(*t) for t in res.triples]
 
     def export(self, fmt: str) -> bytes:
-        try:
-            rdf_format = EXPORT_FORMATS[fmt]
-        except KeyError:
-            raise StoreError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
-        buf = io.BytesIO()
-        if fmt in DATASET_FORMATS:
-            quads = []
+        def quads() -> Iterable[ox.Quad]:
             for g in self.graphs():
                 gn = ox.NamedNode(g)
-                quads.extend(ox.Quad(t.subject, t.predicate, t.object, gn) for t in self._graph_triples(g))
-            ox.serialize(quads, buf, rdf_format)
-            return buf.getvalue()
-        seen: set[ox.Triple] = set()
-        triples = []
-        for g in self.graphs():
-            for t in self._graph_triples(g):
-                if t not in seen:
-                    seen.add(t)
-                    triples.append(t)
-        prefixes = {"ckg": "https://w3id.org/conflict-kg/ontology#", "ckr": "https://w3id.org/conflict-kg/id/"}
-        ox.serialize(triples, buf, rdf_format, prefixes=prefixes if fmt in ("ttl", "turtle") else None)
-        return buf.getvalue()
+                for t in self._graph_triples(g):
+                    yield ox.Quad(t.subject, t.predicate, t.object, gn)
+
+        return export_rdf(fmt, quads)
 
     def count(self) -> int:
         res = self.query(
