@@ -380,7 +380,8 @@ def sparql_string(s: str) -> str:
 
 SEP = "\u001f"
 
-PLACE_QUERY = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+# what both lookups ask of an item: its English names, description and countries
+ITEM_SELECT = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
 PREFIX wd: <http://www.wikidata.org/entity/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -388,7 +389,9 @@ PREFIX schema: <http://schema.org/>
 SELECT ?key ?item (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?desc)
        (GROUP_CONCAT(DISTINCT ?alt; separator="\u001f") AS ?alts)
        (GROUP_CONCAT(DISTINCT ?cc; separator="\u001f") AS ?ccs)
-       (MAX(?s) AS ?settlement) (MAX(?a) AS ?admin) (MAX(?c) AS ?country) (MAX(?x) AS ?disambig)
+"""
+
+PLACE_QUERY = ITEM_SELECT + """       (MAX(?s) AS ?settlement) (MAX(?a) AS ?admin) (MAX(?c) AS ?country) (MAX(?x) AS ?disambig)
 WHERE {
   VALUES ?key { %(values)s }
   ?item wdt:%(prop)s ?key .
@@ -404,15 +407,7 @@ WHERE {
 GROUP BY ?key ?item
 """
 
-ACTOR_QUERY = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <http://schema.org/>
-SELECT ?key ?item (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?desc)
-       (GROUP_CONCAT(DISTINCT ?alt; separator="\u001f") AS ?alts)
-       (GROUP_CONCAT(DISTINCT ?cc; separator="\u001f") AS ?ccs)
-       (GROUP_CONCAT(DISTINCT STR(?root); separator="\u001f") AS ?roots)
+ACTOR_QUERY = ITEM_SELECT + """       (GROUP_CONCAT(DISTINCT STR(?root); separator="\u001f") AS ?roots)
 WHERE {
   VALUES ?name { %(values)s }
   VALUES ?root { %(roots)s }

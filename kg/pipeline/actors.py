@@ -95,6 +95,7 @@ class ActorFinder:
         self.sides = p["side_adjectives"]
         self.titles = set(p["person_titles"])
         self.first_words = {w.split()[0].split("-")[0] for w in [*self.force, *self.roles]}
+        self._places_here: set[str] = set()  # the current article's place names (set by _entities)
 
     def _build(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
         lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -317,6 +318,9 @@ class ActorFinder:
         return None
 
     def _entities(self, doc: Doc, st: DocState) -> None:
+        # the article's place names, once: the place finder ran before this component
+        self._places_here = {fold(n) for p in st.places.values() if p.mentioned and p.cls != "Country"
+                             for n in (p.label, *p.aliases)}
         for e in doc.ents:
             if e.label_ not in ("ORG", "PERSON", "NORP"):
                 continue
@@ -399,7 +403,7 @@ class ActorFinder:
             m = re.search(rf"((?:\S+\s+){{1,6}})\({re.escape(text)}\)", doc.text)
             if m is None or sum(w[:1].isupper() for w in m.group(1).split()) < 2:
                 return True  # an acronym the text never expands into a name (IBO, KVs): no actor
-        if label != "PERSON" and not keyword_class(text) and fold(text) in self._place_names(doc):
+        if label != "PERSON" and not keyword_class(text) and fold(text) in self._places_here:
             return True  # "Swat" where the article also says "in Swat": the place, named again
         prev = doc[span.start - 1].lower_ if span.start > 0 else ""
         if prev in ("in", "at", "near", "outside", "around") and not keyword_class(text) and not (
@@ -407,12 +411,6 @@ class ActorFinder:
         ):
             return True  # "in Thana", "at Sitio Bud Kaha": a place the gazetteer does not know
         return False
-
-    @staticmethod
-    def _place_names(doc: Doc) -> set[str]:
-        st = state(doc)
-        return {fold(n) for p in st.places.values() if p.mentioned and p.cls != "Country"
-                for n in (p.label, *p.aliases)}
 
     def _person_context(self, doc: Doc, span: Span) -> bool:
         """'Godfrey Otunge, the commander of ...', 'spokesman Tareq Arian': a person, whatever NER said."""
