@@ -10,26 +10,45 @@ sentence.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_ALPHA, IS_SPACE, LIKE_NUM, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+DASHES = ("—", "–", "--")
+UNSET, START, INSIDE = 0, 1, -1  # spaCy's sent_start values: unknown, opens a sentence, continues one
 
 
 class LineBreaks:
     def __call__(self, doc: Doc) -> Doc:
+        """Sets sentence starts through one array: this runs on every token of every article, and a
+        spaCy Token object per look-up (several per token) cost more than the rules themselves."""
+        n = len(doc)
+        if n < 2:
+            return doc
+        texts = [t.text for t in doc]
+        flags = doc.to_array([IS_ALPHA, LIKE_NUM, IS_SPACE])
+        wordlike = (flags[:, 0] | flags[:, 1]).tolist()  # is_alpha or like_num
+        space = flags[:, 2].tolist()
+        trailing = [bool(t.whitespace_) for t in doc]
+        before = doc.to_array(SENT_START).astype(numpy.int64).tolist()
+        starts = list(before)
         line_start = 0
-        for i, tok in enumerate(doc[:-1]):
-            if "\n" in tok.text or "\n" in tok.whitespace_:
-                nxt = doc[i + 1]
-                if not nxt.is_space:
-                    nxt.is_sent_start = True
+        for i in range(n - 1):
+            text = texts[i]
+            if "\n" in text:  # a token's trailing whitespace is one space at most: never a line break
+                if not space[i + 1]:
+                    starts[i + 1] = START
                     line_start = i + 1
-            elif (tok.is_alpha or tok.like_num) and not doc[i + 1].is_space and doc[i + 1].is_sent_start is None \
-                    and (doc[i + 1].is_alpha or doc[i + 1].like_num) and not doc[i + 1].text[:1].isupper():
-                doc[i + 1].is_sent_start = False
-            elif (tok.text in ("—", "–", "--") or tok.text == "-" and tok.whitespace_ and i > 0 and doc[i - 1].whitespace_) \
-                    and i - line_start <= 8 and doc[line_start].text.isupper() and len(doc[line_start].text) > 1:
+            elif wordlike[i] and not space[i + 1] and starts[i + 1] == UNSET and wordlike[i + 1] \
+                    and not texts[i + 1][:1].isupper():
+                starts[i + 1] = INSIDE
+            elif (text in DASHES or text == "-" and trailing[i] and i > 0 and trailing[i - 1]) \
+                    and i - line_start <= 8 and texts[line_start].isupper() and len(texts[line_start]) > 1:
                 # "GOMA, Congo (AP) — M23 rebels seized ...": the dateline is no part of the sentence
-                doc[i + 1].is_sent_start = True
+                starts[i + 1] = START
+        if starts != before:
+            doc.from_array([SENT_START], numpy.array(starts, dtype=numpy.int64).astype(numpy.uint64))
         return doc
 
 
