@@ -40,6 +40,39 @@ def lex() -> dict[str, Any]:
     return {k: (set(v) if isinstance(v, list) else v) for k, v in raw.items()}
 
 
+# the lemmas _took_control reads only together with a control noun ('gained control of X')
+CONTROL_WITH_NOUN_VERBS = ("maintain", "retain", "keep", "have", "exert", "exercise", "hold")
+
+
+@lru_cache(maxsize=1)
+def _gates() -> dict[str, frozenset[str]]:
+    """For each sentence reader, every word (lower case form or lemma) it can key on: a sentence
+    without any of them cannot give that reader anything, so it is not walked at all."""
+    L = lex()
+    return {
+        # any verb that takes or loses a place by itself ('seized', 'took over', 'fell to')
+        "took_control": frozenset(L["capture_verbs"] | L["fall_verbs"] | {"take"}),
+        # verbs that need a control noun as object ('took control of', 'maintain their grip on')
+        "control_with_noun": frozenset(L["take_control_verbs"] | set(CONTROL_WITH_NOUN_VERBS)),
+        "supported": frozenset(L["fight_for_verbs"] | L["alongside_verbs"] | L["support_verbs"]
+                               | L["support_participles"] | L["support_nouns"]),
+        "supported_more": frozenset(L["ally_words"] | L["receive_verbs"] | L["provide_verbs"]
+                                    | L["contribute_verbs"] | L["proxy_nouns"]),
+    }
+
+
+def _sentence_words(sent: Span, irregular: dict[str, str]) -> set[str]:
+    """Every lower-case form, lemma and mended lemma (`_lemma`) in the sentence, read in one pass."""
+    words: set[str] = set()
+    add = words.add
+    for t in sent:
+        low, lem = t.lower_, t.lemma_
+        add(low)
+        add(lem)
+        add(irregular.get(low, lem))
+    return words
+
+
 def _lemma(t: Token) -> str:
     """The lemma, mended where the small model leaves past forms alone ('retook' -> 'retake')."""
     return lex()["irregular_forms"].get(t.lower_, t.lemma_)
@@ -399,29 +432,37 @@ class Relations:
         self.past = set(p["past_adverbs"])
         self.kinds: dict[int, str] = {}  # id(controls record) -> capture | recapture | static
         self.losses: set[tuple[str, str]] = set()  # (actor, place) it withdrew from or lost
+        L = lex()
+        gates = _gates()
+        irregular = L["irregular_forms"]
+        # relations add no mentions: the places are listed once, not once per sentence
+        place_mentions = [m for m in st.mentions if m.kind == "place"]
         for sent in doc.sents:
             if len(sent) > 250:
                 continue  # a list or broken text, not a sentence: nothing reliable to read
             # one pass for the words of the sentence; each reader below that keys on a word family
             # runs only when one of its words is there (most sentences hold none)
-            words = {w for t in sent for w in (t.lower_, t.lemma_, _lemma(t))}
-            L = lex()
+            words = _sentence_words(sent, irregular)
             if "-" in words or words & L["control_participles"]:
                 self._hyphen_modifiers(doc, st, sent)
             if words & (L["control_participles"] | L["capture_verbs"]):
                 self._controlled_by(doc, st, sent)
             if words & {"control", "hand"}:
                 self._under_control(doc, st, sent)
-            self._took_control(doc, st, sent)
+            if not words.isdisjoint(gates["took_control"]) or (
+                    not words.isdisjoint(L["control_nouns"]) and not words.isdisjoint(gates["control_with_noun"])):
+                self._took_control(doc, st, sent)
             if words & {"control", "hold", "occupy", "run"}:
                 self._active_control(doc, st, sent)
             if words & L["stronghold_nouns"]:
                 self._stronghold(doc, st, sent)
             if words & L["loss_verbs"]:
                 self._lost_control(doc, st, sent)
-            self._supported(doc, st, sent)
-            self._supported_more(doc, st, sent)
-            self._located(doc, st, sent)
+            if not words.isdisjoint(gates["supported"]):
+                self._supported(doc, st, sent)
+            if not words.isdisjoint(gates["supported_more"]):
+                self._supported_more(doc, st, sent)
+            self._located(doc, st, sent, place_mentions)
             if words & self.attr_verbs or "according" in words:
                 self._attribution(doc, st, sent)
         self._supersede(st)
@@ -627,7 +668,7 @@ class Relations:
                 objs += [g for p in t.children if p.dep_ == "prep" and p.lower_ in ("of", "over") for g in p.children]
                 if lemma in ("reassert", "restore", "establish"):
                     kind = "recapture"
-            elif lemma in ("maintain", "retain", "keep", "have", "exert", "exercise", "hold") and ctl is not None:
+            elif lemma in CONTROL_WITH_NOUN_VERBS and ctl is not None:
                 objs = [g for p in ctl.children if p.dep_ == "prep" and p.lower_ in ("of", "over") for g in p.children]
                 kind = "static"
             elif lemma == "take" and any(c.dep_ == "prt" and c.lower_ == "over" for c in t.children):
@@ -939,8 +980,8 @@ class Relations:
                         self._add(st, "supports", pa, x, sent, 0.7)
 
     # "Rastan, a city in the Homs province", "Puerto Leguizamo, in the province of Putumayo", "Harnai, Balochistan"
-    def _located(self, doc: Doc, st: DocState, sent: Span) -> None:
-        places = [m for m in st.mentions if m.kind == "place" and m.start >= sent.start and m.end <= sent.end]
+    def _located(self, doc: Doc, st: DocState, sent: Span, place_mentions: list[Mention]) -> None:
+        places = [m for m in place_mentions if m.start >= sent.start and m.end <= sent.end]
         for a, b in zip(places, places[1:]):
             between = doc[a.end : b.start]
             words = [t.lower_ for t in between]
