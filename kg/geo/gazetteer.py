@@ -113,6 +113,9 @@ class Gazetteer:
         self._candidates = lru_cache(maxsize=8192)(self._candidates_uncached)
         self._code = lru_cache(maxsize=65536)(self._code_uncached)
         self._known = lru_cache(maxsize=65536)(self._known_uncached)
+        # places are immutable and the index read-only: every article asks again for the parents
+        # (chain) of the places it names, one query each
+        self._by_key = lru_cache(maxsize=65536)(self._get_uncached)
 
     # -- connection --------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -167,7 +170,10 @@ class Gazetteer:
         return [p for p, _ in self.matches(name)]
 
     def get(self, key: str) -> GazPlace | None:
-        """The place with this key ('geonames:163779', 'iso:SY-HI', ...), or None."""
+        """The place with this key ('geonames:163779', 'iso:SY-HI', ...), or None; cached."""
+        return self._by_key(key)
+
+    def _get_uncached(self, key: str) -> GazPlace | None:
         kind, _, code = key.partition(":")
         if kind == "geonames":
             try:

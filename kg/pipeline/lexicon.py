@@ -153,10 +153,19 @@ def country_adjective(cc: str) -> str:
     return " ".join(w.capitalize() for w in best.split())
 
 
+@lru_cache(maxsize=1)
+def _org_keywords() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(rf"\b({rx})\b"), cls) for rx, cls in patterns()["org_keywords"]]
+
+
+@lru_cache(maxsize=65536)
 def keyword_class(name: str) -> str | None:
-    """Class of an organisation from keywords in its name (org_keywords in patterns.json)."""
+    """Class of an organisation from keywords in its name (org_keywords in patterns.json).
+
+    Cached: every component asks it of the same names (each NER span, each candidate place),
+    and each answer is a dozen regular-expression searches."""
     low = f" {fold(name)} "
-    for rx, cls in patterns()["org_keywords"]:
-        if re.search(rf"\b({rx})\b", low):
+    for rx, cls in _org_keywords():
+        if rx.search(low):
             return cls
     return None

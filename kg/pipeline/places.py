@@ -26,7 +26,7 @@ from ..geo.normalise import normalise_place
 from ..geo.resolve import place_iri_suffix, resolve_place
 from ..records import PlaceRecord
 from .lexicon import actor_lexicon, country_words, fold, keyword_class, metonyms, nationality_words, patterns, slug
-from .state import Mention, state
+from .state import Mention, TokenTable, state
 
 # "PORT-AU-PRINCE, Haiti (AP) —", "PESHAWAR:", "BAKU –" at the start of a line
 DATELINE = re.compile(r"(?m)^\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})\s*(?:,|:|–|—|-|\()")
@@ -62,23 +62,24 @@ def _directions() -> set[str]:
     return set(patterns()["directions"])
 
 
-def _cap_runs(doc: Doc) -> list[tuple[int, int]]:
+def _cap_runs(tok: TokenTable) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens, allowing Arabic-article and hyphen connectors inside."""
+    text, lower, alpha = tok.text, tok.lower, tok.alpha
     runs = []
     i = 0
-    n = len(doc)
+    n = len(text)
     while i < n:
-        t = doc[i]
-        if t.text[:1].isupper() and t.is_alpha or (t.text[:1].isupper() and "-" in t.text):
+        t = text[i]
+        if t[:1].isupper() and (alpha[i] or "-" in t):
             j = i + 1
             while j < n:
-                u = doc[j]
-                if u.text[:1].isupper() and (u.is_alpha or "-" in u.text or "'" in u.text):
+                u = text[j]
+                if u[:1].isupper() and (alpha[j] or "-" in u or "'" in u):
                     j += 1
-                elif u.text == "-" and j + 3 < n and doc[j + 1].lower_ in EZAFE and doc[j + 2].text == "-" \
-                        and _next_cap(doc, j + 3):
+                elif u == "-" and j + 3 < n and lower[j + 1] in EZAFE and text[j + 2] == "-" \
+                        and _next_cap(tok, j + 3):
                     j += 3  # "Dand-e-Ghori", "Mazar-i-Sharif", "Pul-e-Khumri"
-                elif u.lower_ in CONNECTORS and j - i < 7 and _next_cap(doc, j + 1):
+                elif lower[j] in CONNECTORS and j - i < 7 and _next_cap(tok, j + 1):
                     j += 1
                 else:
                     break
@@ -89,11 +90,12 @@ def _cap_runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
-def _next_cap(doc: Doc, j: int) -> bool:
+def _next_cap(tok: TokenTable, j: int) -> bool:
     """Whether the next token after optional hyphens is capitalised ('al-Ghab', 'Al-Kabirah')."""
-    while j < len(doc) and doc[j].text == "-" and not doc[j - 1].whitespace_:
+    text = tok.text
+    while j < len(text) and text[j] == "-" and not tok.space_after[j - 1]:
         j += 1
-    return j < len(doc) and doc[j].text[:1].isupper()
+    return j < len(text) and text[j][:1].isupper()
 
 
 def _sub_spans(start: int, end: int, max_len: int = 8) -> list[tuple[int, int]]:
@@ -136,6 +138,14 @@ class PlaceFinder:
         self.actor_names = {fold(n) for a in lex for n in [a.name, *a.aliases, *a.acronyms]}
 
     def _resolve(self, text: str, ctx: list[str], level: str | None) -> GazPlace | None:
+        """`_resolve_uncached`, once per name, context and level within an article: both passes
+        over the candidates ask it, mostly with the same context."""
+        key = (text, tuple(ctx), level)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_uncached(text, ctx, level)
+        return self._resolved[key]
+
+    def _resolve_uncached(self, text: str, ctx: list[str], level: str | None) -> GazPlace | None:
         """'X region' and 'X countryside' are first-level divisions when the gazetteer has one
         called X (Cameroon's West region, Kharkiv region), else whatever X is."""
         if level == "Region":
@@ -153,14 +163,16 @@ class PlaceFinder:
     # -- candidates -----------------------------------------------------------------------------
     def _text_level(self, doc: Doc, start: int, end: int) -> tuple[int, int, str | None, bool]:
         """Widen a name with the level words around it: 'Homs province', 'the village of X'."""
+        tok = state(doc).tokens(doc)  # plain lists: this runs for every candidate name
+        text, lower, n = tok.text, tok.lower, len(tok.text)
         levels = _level_words()
         level, cue = None, False
         prefix = patterns()["place_prefix_levels"]["words"]
-        if end - start > 1 and doc[start].lower_ in prefix and doc[start].text[:1].isupper():
-            return start, end, prefix[doc[start].lower_], True  # "Barangay Tanum", "Hotel Ambassador"
-        if end < len(doc):
-            nxt = doc[end].lower_
-            two = f"{nxt} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
+        if end - start > 1 and lower[start] in prefix and text[start][:1].isupper():
+            return start, end, prefix[lower[start]], True  # "Barangay Tanum", "Hotel Ambassador"
+        if end < n:
+            nxt = lower[end]
+            two = f"{nxt} {lower[end + 1]}" if end + 1 < n else ""
             if two in levels and not two.endswith(" of"):
                 level, cue = levels[two], True
             elif nxt in levels:
@@ -168,31 +180,31 @@ class PlaceFinder:
         if level is None:
             # "between Hama, Idlib and Latakia provinces": the plural level word covers each name
             k = end
-            while k < len(doc) and k - end < 12 and (doc[k].text in (",", "and", "or", "-", "'", "’", "'s", "’s") or doc[k].text[:1].isupper()):
+            while k < n and k - end < 12 and (text[k] in (",", "and", "or", "-", "'", "’", "'s", "’s") or text[k][:1].isupper()):
                 k += 1
-            listed = any(doc[x].lower_ in ("and", "or", ",") for x in range(end, k))
-            possessive = all(doc[x].text in ("'", "’", "'s", "’s") for x in range(end, k))
-            if k < len(doc) and k > end and doc[k].lower_ in levels and (
-                (listed and doc[k].lower_.endswith("s")) or (possessive or listed) and doc[k].lower_ == "countryside"
+            listed = any(lower[x] in ("and", "or", ",") for x in range(end, k))
+            possessive = all(text[x] in ("'", "’", "'s", "’s") for x in range(end, k))
+            if k < n and k > end and lower[k] in levels and (
+                (listed and lower[k].endswith("s")) or (possessive or listed) and lower[k] == "countryside"
             ):
-                level, cue = levels[doc[k].lower_], True
-        if level is None and start >= 3 and (doc[start - 1].lower_ in ("called", "named") or
-                                             doc[start - 2 : start].text.lower() == "known as"):
+                level, cue = levels[lower[k]], True
+        if level is None and start >= 3 and (lower[start - 1] in ("called", "named") or
+                                             tok.span_text(start - 2, start).lower() == "known as"):
             # "a busy market known as Souk al-Hal", "a village called Kafr Nabl"
-            k = start - (3 if doc[start - 1].lower_ == "as" else 2)
-            if doc[k].lower_ in levels:
-                level, cue = levels[doc[k].lower_], True
-        if level is None and start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
-            level, cue = levels[doc[start - 2].lower_], True
-        elif start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in levels:
+            k = start - (3 if lower[start - 1] == "as" else 2)
+            if lower[k] in levels:
+                level, cue = levels[lower[k]], True
+        if level is None and start >= 2 and lower[start - 1] == "of" and lower[start - 2] in levels:
+            level, cue = levels[lower[start - 2]], True
+        elif start >= 2 and lower[start - 1] == "of" and lower[start - 2] in levels:
             cue = True  # "the Awaran district of Balochistan province": the word after wins
-        elif start >= 1 and doc[start - 1].lower_ in LOCATIVE:
+        elif start >= 1 and lower[start - 1] in LOCATIVE:
             cue = True
-        elif doc[start].is_sent_start and doc[start:end].text.isupper() and end < len(doc) and doc[end].text in (
+        elif tok.span_text(start, end).isupper() and end < n and text[end] in (
             ":", "–", "—", "-", ",", "(",
-        ):
+        ) and doc[start].is_sent_start:
             cue = True  # a dateline: "PESHAWAR: ...", "BAKU – ...", "PORT-AU-PRINCE, Haiti (AP) —"
-        elif start >= 2 and doc[start - 1].lower_ in _directions() and doc[start - 2].lower_ in LOCATIVE:
+        elif start >= 2 and lower[start - 1] in _directions() and lower[start - 2] in LOCATIVE:
             cue = True
         return start, end, level, cue
 
@@ -202,6 +214,7 @@ class PlaceFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
+        self._resolved: dict[tuple[str, tuple[str, ...], str | None], GazPlace | None] = {}
         ner = {(e.start, e.end): e.label_ for e in doc.ents}
         spans: dict[tuple[int, int], Candidate] = {}
         org_like: list[tuple[int, int]] = []
@@ -209,7 +222,8 @@ class PlaceFinder:
             if e.label_ in ("ORG",) and keyword_class(e.text) and len(e) > 1:
                 org_like.append((e.start, e.end))
         pools = [(e.start, e.end, True) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP")]
-        pools += [(a, b, False) for a, b in _cap_runs(doc)]
+        tok = st.tokens(doc)
+        pools += [(a, b, False) for a, b in _cap_runs(tok)]
         datelines = set()
         for m in DATELINE.finditer(doc.text):
             span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
@@ -218,35 +232,38 @@ class PlaceFinder:
                 datelines.add((span.start, span.end))
         verb_cued = _verb_object_names(doc, self.actor_names)
         ignorable = {"the"} | _directions() | set(_level_words()) | CONNECTORS | TITLES
+        leading = {"the"} | _directions()
+        lower = tok.lower
         for s0, e0, from_ner in pools:
-            whole_known = self.gaz.is_known_name(doc[s0:e0].text)
+            whole_known = self.gaz.is_known_name(tok.span_text(s0, e0))
             for s, e in _sub_spans(s0, e0):
                 if (s, e) in spans:
                     continue
                 if not whole_known and (s, e) != (s0, e0) and any(
-                    doc[k].lower_ not in ignorable for k in (*range(s0, s), *range(e, e0))
+                    lower[k] not in ignorable for k in (*range(s0, s), *range(e, e0))
                 ):
                     continue  # 'Malla' in 'Teir Malla' is not the town of Malah, 'Central' in 'Central Equatorial' no Davao
-                span = doc[s:e]
-                if not self.gaz.is_known_name(span.text):
+                start = s
+                if not self.gaz.is_known_name(tok.span_text(s, e)):
                     # "northern Hama", "the Sahel" -> the name; but "Central African Republic" stays whole
-                    while len(span) and span[0].lower_ in {"the"} | _directions():
-                        span = doc[span.start + 1 : span.end]
-                if not len(span):
+                    while start < e and lower[start] in leading:
+                        start += 1
+                if start == e:
                     continue
-                spans.setdefault((span.start, span.end), Candidate(span.start, span.end, ner=ner.get((s, e)),
-                                                                    cue=(span.start, span.end) in datelines))
+                spans.setdefault((start, e), Candidate(start, e, ner=ner.get((s, e)), cue=(start, e) in datelines))
         for key in datelines:
             if key in spans:
                 spans[key].cue = True
         # country context from country names and nationality words, before resolving anything
         nat = nationality_words()
         cw = country_words()
-        for t in doc:
-            if t.ent_type_ == "NORP" and (f := fold(t.text)) in nat:
-                st.countries[nat[f]] += 0.5  # foreign backers are named by nationality too
+        for ent in doc.ents:  # the tokens NER calls NORP, in text order
+            if ent.label_ == "NORP":
+                for k in range(ent.start, ent.end):
+                    if (f := fold(tok.text[k])) in nat:
+                        st.countries[nat[f]] += 0.5  # foreign backers are named by nationality too
         for (s, e) in list(spans):
-            f = fold(doc[s:e].text)
+            f = fold(tok.span_text(s, e))
             if f in cw:
                 st.countries[cw[f]] += 2
         resolved: list[tuple[Candidate, GazPlace | None, str]] = []
@@ -258,7 +275,7 @@ class PlaceFinder:
         for (s, e), cand in sorted(spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
             if any(a < e and s < b for a, b in taken):
                 continue
-            text = doc[s:e].text
+            text = tok.span_text(s, e)
             f = fold(text)
             if f in NOT_PLACES or len(f) < 3 and f not in cw:
                 continue

@@ -29,6 +29,55 @@ class Mention:
 
 
 @dataclass
+class TokenTable:
+    """Plain lists of what the components read on every token (text, lower case, offsets).
+
+    A spaCy Token is a new Python object at each `doc[i]` and each attribute a string-store
+    look-up; scans over the whole article (capitalised runs, sub-spans of names) cost less on
+    lists read once. Tokenisation never changes after the tokenizer, so
+    the table stays valid through the pipeline.
+    """
+
+    text: list[str]
+    lower: list[str]
+    idx: list[int]  # character offset of each token
+    space_after: list[bool]
+    alpha: list[bool]
+    doc_text: str
+
+    @classmethod
+    def of(cls, doc: Doc) -> "TokenTable":
+        # one pass over the Token objects is cheaper than Doc.to_array plus string look-ups
+        text: list[str] = []
+        lower: list[str] = []
+        idx: list[int] = []
+        space_after: list[bool] = []
+        alpha: list[bool] = []
+        for t in doc:
+            text.append(t.text)
+            lower.append(t.lower_)
+            idx.append(t.idx)
+            space_after.append(bool(t.whitespace_))
+            alpha.append(t.is_alpha)
+        return cls(text, lower, idx, space_after, alpha, doc.text)
+
+    _lemma_lower: list[str] | None = None
+
+    def lemma_lower(self, doc: Doc) -> list[str]:
+        """Each token's lemma in lower case (read on first use: only after the lemmatizer ran)."""
+        if self._lemma_lower is None:
+            self._lemma_lower = [t.lemma_.lower() for t in doc]
+        return self._lemma_lower
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text` without building the Span: the characters from the first
+        token to the end of the last (a span's text has no trailing whitespace)."""
+        if end <= start:
+            return ""
+        return self.doc_text[self.idx[start] : self.idx[end - 1] + len(self.text[end - 1])]
+
+
+@dataclass
 class DocState:
     published: dt.date | None = None
     body_start: int = 0  # char offset where the body starts: the headline repeats the body's events
@@ -51,6 +100,13 @@ class DocState:
 
     # mentions are also indexed by token, so that lookups stay linear on very long texts
     _at: dict[int, Mention] = field(default_factory=dict)
+    _tokens: TokenTable | None = None
+
+    def tokens(self, doc: Doc) -> TokenTable:
+        """The doc's token table, read once (see `TokenTable`)."""
+        if self._tokens is None:
+            self._tokens = TokenTable.of(doc)
+        return self._tokens
 
     def covered(self, start: int, end: int) -> bool:
         return any(i in self._at for i in range(start, end))
