@@ -89,19 +89,22 @@ class EventExtractor:
         self.modal = set(lex["modal_blockers"])
         self.max_noun_len = max(len(k.split()) for k in self.nouns)
         self.noun_starts = {k.split()[0] for k in self.nouns} | {k.split("-")[0] for k in self.nouns}
+        self._tolls: dict[tuple[int, int], int | None] = {}  # (sentence start, end) -> count, per doc
 
     # -- triggers ------------------------------------------------------------------------------
     def _triggers(self, sent: Span) -> list[tuple[Token, str, int]]:
         """(head token, class, length) for every trigger in a sentence."""
         out = []
         doc = sent.doc
-        toks = list(sent)
-        lowers = [t.lower_ for t in toks]
-        lemmas = [t.lemma_.lower() for t in toks]
-        n_tok = len(toks)
+        # plain lists (see TokenTable): this reads every token of every sentence; Token objects
+        # are made only for the few words that may be triggers
+        table = state(doc).tokens(doc)
+        s0 = sent.start
+        lowers = table.lower[s0 : sent.end]
+        lemmas = table.lemma_lower(doc)[s0 : sent.end]
+        n_tok = len(lowers)
         k = 0
         while k < n_tok:
-            t = toks[k]
             found = False
             if lowers[k] in self.noun_starts or lemmas[k] in self.noun_starts:
                 for n in range(min(self.max_noun_len, n_tok - k), 0, -1):
@@ -109,7 +112,9 @@ class EventExtractor:
                     phrase = " ".join(words).replace(" - ", "-")
                     lemma = " ".join([*words[:-1], lemmas[k + n - 1]])
                     cls = self.nouns.get(phrase) or self.nouns.get(lemma)
-                    head = toks[k + n - 1]
+                    if not cls:
+                        continue
+                    head = doc[s0 + k + n - 1]
                     if cls and n == 1 and head.dep_ == "compound" and head.head.lemma_.lower() in self.nouns:
                         # "missile attacks", "rocket attack": the weapon names the kind of attack
                         outer = self.nouns[head.head.lemma_.lower()]
@@ -127,10 +132,12 @@ class EventExtractor:
                         break
             if found:
                 continue
-            if t.pos_ == "VERB" and lemmas[k] in self.verbs:
-                cls = self._verb_class(t)
-                if cls:
-                    out.append((t, cls, 1))
+            if lemmas[k] in self.verbs:
+                t = doc[s0 + k]
+                if t.pos_ == "VERB":
+                    cls = self._verb_class(t)
+                    if cls:
+                        out.append((t, cls, 1))
             k += 1
         return out
 
@@ -459,10 +466,18 @@ class EventExtractor:
         rebels' -> 10). A number counts when a death word follows it before any injury word or
         other number ('85 civilians were killed and 110 injured' -> 85), or when it directly
         follows 'killing'/'killed'/'toll'."""
-        doc = sent.doc
-        share = _share_of(doc, t)
+        share = _share_of(sent.doc, t)
         if share is not None:
             return share
+        # the rest reads the sentence alone, and a sentence with several triggers asks for each
+        key = (sent.start, sent.end)
+        if key not in self._tolls:
+            self._tolls[key] = self._sentence_toll(sent)
+        return self._tolls[key]
+
+    def _sentence_toll(self, sent: Span) -> int | None:
+        """The death count `_fatalities` reads in a sentence, whichever its trigger."""
+        doc = sent.doc
         best = None
         toks = list(sent)
         for k, tok in enumerate(toks):
@@ -561,8 +576,10 @@ class EventExtractor:
     # -- main ----------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
+        self._tolls = {}
         for sent in doc.sents:
             self._sentence(st, sent)
+        self._tolls = {}
         st.events = consolidate(st, st.events)
         for ev in st.events:
             # only after merging: restatements without a place must not split from their lead
