@@ -179,7 +179,8 @@ class ActorFinder:
     def _generic(self, doc: Doc, st: DocState) -> None:
         main = st.main_country
         n = len(doc)
-        lowers = [t.lower_ for t in doc]
+        table = st.tokens(doc)
+        lowers = table.lower
         i = 0
         while i < n:
             matched = False
@@ -189,7 +190,7 @@ class ActorFinder:
             for width in (3, 2, 1):
                 if i + width > n:
                     continue
-                phrase = doc[i : i + width].text.lower() if width > 1 else lowers[i]
+                phrase = table.span_text(i, i + width).lower() if width > 1 else lowers[i]
                 cls = self.force.get(phrase)
                 is_role = False
                 if cls is None:
@@ -321,11 +322,15 @@ class ActorFinder:
         # the article's place names, once: the place finder ran before this component
         self._places_here = {fold(n) for p in st.places.values() if p.mentioned and p.cls != "Country"
                              for n in (p.label, *p.aliases)}
+        title_case: bool | None = None  # the headline's, read once
         for e in doc.ents:
             if e.label_ not in ("ORG", "PERSON", "NORP"):
                 continue
-            if e.start_char < st.body_start and _title_case(doc.text[: st.body_start]):
-                continue  # in a Title Case Headline every word looks like a name
+            if e.start_char < st.body_start:
+                if title_case is None:
+                    title_case = _title_case(doc.text[: st.body_start])
+                if title_case:
+                    continue  # in a Title Case Headline every word looks like a name
             parts = re.split(r"\s*/\s*", e.text)
             offset = 0
             for part in parts:
@@ -454,15 +459,23 @@ class ActorFinder:
     def _metonyms(self, doc: Doc, st: DocState) -> None:
         """A capital standing for its government ('Moscow's firepower', 'Kyiv said')."""
         met = metonyms()
-        for t in doc:
-            f = fold(t.text)
-            line_start = t.i == 0 or "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_
-            dateline = (t.is_sent_start or line_start) and t.text.isupper() and len(t.text) > 1 and t.i + 1 < len(doc) \
-                and doc[t.i + 1].text in (":", "–", "—", "-", ",", "(")  # "OUAGADOUGOU (AFP) -"
-            if f in met and not dateline and t.text[:1].isupper() and st.mention_at(t.i) is None and (
-                t.i + 1 < len(doc) and doc[t.i + 1].text in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass")
+        text = st.tokens(doc).text  # every token is looked at: plain strings, Tokens only for capitals
+        n = len(text)
+        for i, word in enumerate(text):
+            if not word[:1].isupper():
+                continue
+            f = fold(word)
+            if f not in met:
+                continue
+            t = doc[i]
+            # a token's trailing whitespace is one space at most: a line ends in a whitespace token
+            line_start = i == 0 or "\n" in text[i - 1]
+            dateline = (t.is_sent_start or line_start) and word.isupper() and len(word) > 1 and i + 1 < n \
+                and text[i + 1] in (":", "–", "—", "-", ",", "(")  # "OUAGADOUGOU (AFP) -"
+            if not dateline and st.mention_at(i) is None and (
+                i + 1 < n and text[i + 1] in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass")
             ):
-                self._country_actor(doc, st, met[f], doc[t.i : t.i + 1])
+                self._country_actor(doc, st, met[f], doc[i : i + 1])
 
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
