@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 from .records import Article
@@ -30,13 +31,51 @@ class WorkerError(RuntimeError):
     """A worker process died (killed, out of memory); one line for the user."""
 
 
+@contextmanager
+def spacy_memory_zone() -> Iterator[None]:
+    """A spaCy memory zone around one batch (spaCy >= 3.8; nothing on older versions or when a
+    zone is already open: zones must not nest).
+
+    Why: spaCy's string store and vocabulary keep every new string they meet (the tokenizer also
+    caches every new word), forever. A stream of articles never stops bringing new strings
+    (headlines' numbers, names, dates), so a long ingest grew without end: measured on 10,000
+    one-sentence articles, the string store gained one entry per article and the extraction
+    process ~6 MB per 10,000 articles; in a zone the strings and lexemes an article added are
+    freed when its batch is done (string store flat, growth halved; what is left is bounded caches
+    filling up). Nothing spaCy allocates in a zone may be used after it: each batch's
+    graph is mapped to RDF (plain strings) inside it."""
+    from .pipeline import build_nlp
+
+    nlp = build_nlp()
+    zone = getattr(nlp, "memory_zone", None)
+    if zone is None or getattr(nlp.vocab, "in_memory_zone", False):
+        yield
+        return
+    with zone():
+        yield
+
+
+def _batches(articles: Iterable[Article], batch_size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for art in articles:
+        batch.append(art)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def graphs_in_process(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[tuple[Article, list[Any]]]:
-    """Extract and map to RDF here (one worker: no process start-up, no pickling)."""
+    """Extract and map to RDF here (one worker: no process start-up, no pickling), a batch at a
+    time, each batch in a spaCy memory zone (see spacy_memory_zone)."""
     from .extract import extract
     from .rdf import graph_triples
 
-    for ex in extract(articles, batch_size=batch_size):
-        yield ex.article, graph_triples(ex)
+    for batch in _batches(articles, batch_size):
+        with spacy_memory_zone():
+            out = [(ex.article, graph_triples(ex)) for ex in extract(batch, batch_size=batch_size)]
+        yield from out
 
 
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -93,11 +132,12 @@ def _extract_batch(batch: list[Article]) -> list[bytes]:
     from .rdf import graph_triples
 
     out = []
-    for ex in extract(batch, batch_size=len(batch)):
-        buf = io.BytesIO()
-        ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in graph_triples(ex)), buf,
-                     ox.RdfFormat.N_TRIPLES)
-        out.append(buf.getvalue())
+    with spacy_memory_zone():  # a worker lives as long as the stream: see spacy_memory_zone
+        for ex in extract(batch, batch_size=len(batch)):
+            buf = io.BytesIO()
+            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in graph_triples(ex)), buf,
+                         ox.RdfFormat.N_TRIPLES)
+            out.append(buf.getvalue())
     return out
 
 
