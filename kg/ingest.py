@@ -99,15 +99,23 @@ def ingest_articles(
         if on_progress:
             on_progress(report)
 
+    # Repeats within the stream. Without replace, only the keys of articles passed on to
+    # extraction and not yet written are held here (a few batches): once an article is written,
+    # the store answers for it (existing_graphs). Why not a set of every key seen: it grew by
+    # ~120 bytes an article without end (12 MB over a 100,000-line file). With replace the store
+    # cannot tell this run's writes from older ones, so that mode keeps every key.
+    unwritten: set[str] = set()
+    refused: set[str] = set()  # keys the store refused (a repeat is skipped, as it always was)
+
     def fresh() -> Iterator[Article]:
         """Articles not yet in the store, checked a batch at a time (one request on a server)."""
-        seen: set[str] = set()
         buf: list[Article] = []
 
         def check(batch: list[Article]) -> Iterator[Article]:
             present = set() if replace else store.existing_graphs([article_graph_iri(a) for a in batch])
             for a in batch:
                 if article_graph_iri(a) in present:
+                    unwritten.discard(a.key)  # a repeat is answered by the store again
                     skip(a)
                 else:
                     yield a
@@ -116,10 +124,10 @@ def ingest_articles(
             if isinstance(item, InputError):
                 fail(str(item))
                 continue
-            if item.key in seen:
+            if item.key in unwritten or item.key in refused:
                 skip(item)
                 continue
-            seen.add(item.key)
+            unwritten.add(item.key)
             buf.append(item)
             if len(buf) >= batch_size:
                 yield from check(buf)
@@ -150,7 +158,11 @@ def ingest_articles(
             store.flush()
             unflushed = 0
         for art, iri, _ in pending:
+            if not replace:
+                unwritten.discard(art.key)  # written (or refused): the store answers from now on
             if iri in rejected:
+                if len(refused) < MAX_KEPT_ERRORS:
+                    refused.add(art.key)
                 fail(f"{art.source}: the store refused the article's graph: {rejected[iri]}")
                 continue
             report.loaded += 1
