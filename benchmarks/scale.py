@@ -9,8 +9,9 @@
    end to end and writes alone (the same pre-extracted graphs);
 3. memory over a long JSONL stream (`--memory-lines` short articles, RSS sampled as it goes);
 4. every named query's median latency on a store of >= `--triples` quads built from the corpus
-   (each article graph copied under new article/event/statement IRIs; actors and places are
-   shared, as they are between real articles), embedded and through the Oxigraph server.
+   (each article graph copied under new article/event/statement IRIs, its days moved on by one
+   per copy; actors and places are shared, as they are between real articles), embedded and
+   through the Oxigraph server.
 
 Each measurement runs in its own process so that peak memory and warm caches do not leak between
 them. Texts: ../shared/corpus/dev and homs-2015, each copied `--copies` times under a new headline
@@ -20,6 +21,7 @@ them. Texts: ../shared/corpus/dev and homs-2015, each copied `--copies` times un
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import os
@@ -70,7 +72,14 @@ def articles(copies: int):
     base = []
     for folder in CORPUS:
         for t in sorted(folder.glob("*.txt")):
-            base.append(article_from_text(decode_bytes(t.read_bytes(), str(t)), source=str(t)))
+            # outlet and publication day from the gold file, as a feed would give them: without a
+            # publication day "on Tuesday" has no date, and a store of undated events is not the
+            # store an analyst queries
+            gold_path = t.with_suffix(".gold.json")
+            gold = json.loads(gold_path.read_text(encoding="utf-8")) if gold_path.is_file() else {}
+            published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
+            base.append(article_from_text(decode_bytes(t.read_bytes(), str(t)), source=str(t),
+                                          outlet=gold.get("outlet"), published=published))
     out = []
     for k in range(copies):
         for a in base:
@@ -186,8 +195,50 @@ def part_writes(args) -> dict:
     return out
 
 
+def _child_rss_mb() -> list[float]:
+    """Resident memory (MB) of each live child process of this one (the extraction workers), from
+    /proc (Linux); empty elsewhere or when extraction runs in this process."""
+    me, out = os.getpid(), []
+    for d in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            if ppid == me and "resource_tracker" not in (d / "cmdline").read_text():
+                out.append(int((d / "statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while being read
+    return out
+
+
+def _flatness(samples: list[tuple[int, float]]) -> dict:
+    """RSS at 10%, 50% and 100% of the stream, the peak sample, and the growth over the second
+    half as MB per 10,000 articles (least-squares slope of the samples from the middle on, so one
+    noisy sample does not decide it). Why: a list of samples does not say at a glance whether
+    memory is flat; the second half is what an endless stream would keep doing."""
+    if not samples:
+        return {}
+    last = samples[-1][0] or 1
+
+    def at(frac: float) -> float:
+        return min(samples, key=lambda s: abs(s[0] - frac * last))[1]
+
+    half = [s for s in samples if s[0] >= last / 2]
+    slope = 0.0
+    if len(half) >= 2:
+        mx = statistics.fmean(n for n, _ in half)
+        my = statistics.fmean(mb for _, mb in half)
+        den = sum((n - mx) ** 2 for n, _ in half)
+        slope = sum((n - mx) * (mb - my) for n, mb in half) / den if den else 0.0
+    return {"at_10": at(0.1), "at_50": at(0.5), "at_100": at(1.0), "peak": max(mb for _, mb in samples),
+            "second_half_mb_per_10k": slope * 10_000}
+
+
 def part_memory(args) -> dict:
-    """Ingest a long JSONL of short articles; RSS of this process (and of workers) as it goes."""
+    """Ingest a long JSONL of short articles; RSS of this process (and of each extraction worker,
+    when --workers >= 2 runs them as separate processes; with 1 worker extraction runs here) as it
+    goes, and how flat it stayed (see _flatness)."""
     from kg.ingest import ingest_paths
     from kg.readers import article_from_text, decode_bytes
 
@@ -204,11 +255,18 @@ def part_memory(args) -> dict:
             f.write(json.dumps({"title": f"Report {i}", "text": s, "published": "2015-10-15"}) + "\n")
     store = _open("", str(tmp / "s"))
     samples: list[tuple[int, float]] = []
+    worker_samples: list[tuple[int, list[float]]] = []
+    strings: list[tuple[int, int]] = []  # spaCy string store size, when spaCy runs in this process
     step = max(1, args.memory_lines // 20)
 
     def sample(r) -> None:
         if not samples or r.loaded - samples[-1][0] >= step:
             samples.append((r.loaded, rss_mb()))
+            if args.workers > 1:
+                worker_samples.append((r.loaded, _child_rss_mb()))
+            nlp = sys.modules.get("kg.pipeline")
+            if nlp is not None and nlp.build_nlp.cache_info().currsize:
+                strings.append((r.loaded, len(nlp.build_nlp().vocab.strings)))
 
     t0 = time.perf_counter()
     rep = ingest_paths([str(src)], store, workers=args.workers, on_progress=sample)
@@ -217,9 +275,13 @@ def part_memory(args) -> dict:
     store.close()
     size = src.stat().st_size
     shutil.rmtree(tmp, ignore_errors=True)
-    return {"lines": args.memory_lines, "file_mb": size / 2**20, "loaded": rep.loaded, "seconds": dt,
-            "rate": rep.loaded / dt, "rss_samples": samples, "peak_mb": peak_mb(),
-            "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+    # the largest worker at each sample: workers do the same work, the largest is the budget
+    worker_max = [(n, max(mbs)) for n, mbs in worker_samples if mbs]
+    return {"lines": args.memory_lines, "workers": args.workers, "file_mb": size / 2**20, "loaded": rep.loaded,
+            "seconds": dt, "rate": rep.loaded / dt, "rss_samples": samples, "peak_mb": peak_mb(),
+            "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN), "worker_rss_samples": worker_samples,
+            "string_store_samples": strings, "flatness": _flatness(samples),
+            "worker_flatness": _flatness(worker_max)}
 
 
 def _copies_of(nq_by_graph: dict[str, list], n_needed: int):
@@ -228,7 +290,11 @@ def _copies_of(nq_by_graph: dict[str, list], n_needed: int):
 
     made = 0
     k = 0
+    XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
     while made < n_needed:
+        # each copy's days move on by one (over four years), as a real feed's would: otherwise all
+        # copies of a story fall on one day and merge into one event of hundreds of accounts
+        shift = dt.timedelta(days=k % 1461)
         for g, triples in nq_by_graph.items():
             key = g.rsplit("/", 1)[1]
             new = hashlib.sha256(f"{key}/{k}".encode()).hexdigest()[:20]
@@ -239,6 +305,8 @@ def _copies_of(nq_by_graph: dict[str, list], n_needed: int):
                     return ox.NamedNode(t.value.replace(key, new))
                 if isinstance(t, ox.Literal) and t.value == key:
                     return ox.Literal(new)
+                if isinstance(t, ox.Literal) and t.datatype == XSD_DATE:
+                    return ox.Literal((dt.date.fromisoformat(t.value) + shift).isoformat(), datatype=XSD_DATE)
                 return t
 
             quads = [ox.Quad(sub(s), p, sub(o), gn) for s, p, o in triples]
@@ -431,8 +499,24 @@ def _report_server(res: dict) -> str:
 def _report_memory(m: dict) -> str:
     s = m["rss_samples"]
     pts = ", ".join(f"{n:,}: {mb:.0f} MB" for n, mb in s[:: max(1, len(s) // 6)] + [s[-1]])
-    return (f"stream of {m['lines']:,} JSONL lines ({m['file_mb']:.0f} MB): {m['loaded']:,} loaded in {m['seconds']:.0f} s "
-            f"({m['rate']:.0f}/s); RSS after N articles: {pts}; peak {m['peak_mb']:.0f} MB")
+
+    def flat(f: dict) -> str:
+        return (f"RSS at 10% {f['at_10']:.0f} MB, 50% {f['at_50']:.0f} MB, 100% {f['at_100']:.0f} MB; "
+                f"second half {f['second_half_mb_per_10k']:+.1f} MB per 10k articles")
+
+    w = m.get("workers", 1)
+    lines = [f"stream of {m['lines']:,} JSONL lines ({m['file_mb']:.0f} MB), {w} worker{'s' if w > 1 else ''}: "
+             f"{m['loaded']:,} loaded in {m['seconds']:.0f} s ({m['rate']:.0f}/s); RSS after N articles: {pts}; "
+             f"peak {m['peak_mb']:.0f} MB"]
+    if m.get("flatness"):
+        where = "extraction in this process" if w <= 1 else "reading, skip check, writes"
+        lines.append(f"  main process ({where}): {flat(m['flatness'])}")
+    if m.get("worker_flatness"):
+        lines.append(f"  largest extraction worker: {flat(m['worker_flatness'])}; peak {m['worker_peak_mb']:.0f} MB")
+    if m.get("string_store_samples"):
+        st = m["string_store_samples"]
+        lines.append(f"  spaCy string store: {st[0][1]:,} strings after {st[0][0]:,} articles, {st[-1][1]:,} after {st[-1][0]:,}")
+    return "\n".join(lines)
 
 
 def _report_queries(q: dict) -> str:

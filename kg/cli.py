@@ -149,11 +149,14 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 @click.option("--update", is_flag=True, help="Allow a SPARQL Update (writes to the store).")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Rows per page of a named query or .rq file (0: every row).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows (the next page: --offset 100).")
 @store_option
 @endpoint_option
-def query(name, sparql, params, fmt, update, list_, store_path, endpoint) -> None:
+def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, endpoint) -> None:
     """Run a named query (see --list), a .rq file, or --sparql TEXT over the union of all graphs."""
-    from .queries import QueryError, bind_params, format_result, is_update, named_queries, resolve_query, with_bindings
+    from .queries import QueryError, bind_params, format_result, is_update, named_queries, paged, resolve_query, with_bindings
     from .store import StoreError
     from .store.base import QuerySyntaxError
 
@@ -179,6 +182,8 @@ def query(name, sparql, params, fmt, update, list_, store_path, endpoint) -> Non
         else:
             q = resolve_query(name)
             text, bindings = with_bindings(q.sparql, bind_params(q, raw)), {}
+            if not is_update(text):
+                text = paged(text, limit, offset)
     except QueryError as e:
         _fail(str(e), 2)
     if is_update(text):
@@ -206,6 +211,9 @@ def query(name, sparql, params, fmt, update, list_, store_path, endpoint) -> Non
     finally:
         store.close()
     click.echo(out, nl=False)
+    if not sparql and limit and res.kind == "select" and len(res.rows) == limit:
+        click.echo(f"kg: rows {offset + 1}-{offset + limit} shown; the next page: --offset {offset + limit}, "
+                   "every row: --limit 0", err=True)
 
 
 @cli.command()
