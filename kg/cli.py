@@ -211,7 +211,7 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
     finally:
         store.close()
     click.echo(out, nl=False)
-    if not sparql and limit and res.kind == "select" and len(res.rows) == limit:
+    if not sparql and limit and res.kind == "select" and len(res.rows) >= limit:
         click.echo(f"kg: rows {offset + 1}-{offset + limit} shown; the next page: --offset {offset + limit}, "
                    "every row: --limit 0", err=True)
 
