@@ -235,46 +235,6 @@ def _flatness(samples: list[tuple[int, float]]) -> dict:
             "second_half_mb_per_10k": slope * 10_000}
 
 
-def _child_rss_mb() -> list[float]:
-    """Resident memory (MB) of each live child process of this one (the extraction workers), from
-    /proc (Linux); empty elsewhere or when extraction runs in this process."""
-    me, out = os.getpid(), []
-    for d in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-            if ppid == me and "resource_tracker" not in (d / "cmdline").read_text():
-                out.append(int((d / "statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
-        except (OSError, ValueError, IndexError):
-            continue  # the process ended while being read
-    return out
-
-
-def _flatness(samples: list[tuple[int, float]]) -> dict:
-    """RSS at 10%, 50% and 100% of the stream, the peak sample, and the growth over the second
-    half as MB per 10,000 articles (least-squares slope of the samples from the middle on, so one
-    noisy sample does not decide it). Why: a list of samples does not say at a glance whether
-    memory is flat; the second half is what an endless stream would keep doing."""
-    if not samples:
-        return {}
-    last = samples[-1][0] or 1
-
-    def at(frac: float) -> float:
-        return min(samples, key=lambda s: abs(s[0] - frac * last))[1]
-
-    half = [s for s in samples if s[0] >= last / 2]
-    slope = 0.0
-    if len(half) >= 2:
-        mx = statistics.fmean(n for n, _ in half)
-        my = statistics.fmean(mb for _, mb in half)
-        den = sum((n - mx) ** 2 for n, _ in half)
-        slope = sum((n - mx) * (mb - my) for n, mb in half) / den if den else 0.0
-    return {"at_10": at(0.1), "at_50": at(0.5), "at_100": at(1.0), "peak": max(mb for _, mb in samples),
-            "second_half_mb_per_10k": slope * 10_000}
-
-
 def part_memory(args) -> dict:
     """Ingest a long JSONL of short articles; RSS of this process (and of each extraction worker,
     when --workers >= 2 runs them as separate processes; with 1 worker extraction runs here) as it
