@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -129,11 +129,17 @@ def _evidence(node: ox.NamedNode, ev: Evidence) -> Iterator[tuple]:
     yield node, ckg("confidence"), lit(float(ev.confidence))
 
 
+def _names(aliases: Iterable[str]) -> list[str]:
+    """Aliases with their white space collapsed: a name read across a line break ("Homs\n\n" in a
+    dateline) is the same name, and a name key with a line break in it matches no one's query."""
+    return sorted({" ".join(a.split()) for a in aliases} - {""})
+
+
 def _place(p: PlaceRecord, a_iri: ox.NamedNode) -> Iterator[tuple]:
     node = ckr(p.key)
     yield node, A, ckg(p.cls if p.cls in PLACE_CLASSES else "Place")
     yield node, LABEL, lit(p.label)
-    for alias in sorted(p.aliases):
+    for alias in _names(p.aliases):
         yield node, ALT, lit(alias)
     if p.parent:
         yield node, ckg("locatedIn"), ckr(p.parent)
@@ -163,13 +169,13 @@ def _actor(a: ActorRecord, ex: Extraction, a_iri: ox.NamedNode) -> Iterator[tupl
     if a.cls == "Country" or a.key.startswith("place/"):
         # a country acting: the same node as the place, typed Country (Place and Actor)
         yield node, A, ckg("Country")
-        for alias in sorted(a.aliases):
+        for alias in _names(a.aliases):
             yield node, ALT, lit(alias)
         yield node, ckg("mentionedIn"), a_iri
         return
     yield node, A, ckg(a.cls if a.cls in ACTOR_CLASSES else "Actor")
     yield node, LABEL, lit(a.label)
-    for alias in sorted(a.aliases):
+    for alias in _names(a.aliases):
         yield node, ALT, lit(alias)
     if a.country:
         country = _country(a.country)
