@@ -5,6 +5,7 @@
 # the Graph Store Protocol, runs every command against it, compares with the embedded store, stops.
 #
 #   sudo bash benchmarks/virtuoso.sh [ARTICLES...]     (default: three ../shared/corpus/dev articles)
+#   KEEP=1 keeps the work folder (stores, exports, query outputs); SHOW_DIFF=N rows of a difference
 #
 # What it takes (written down because none of it is obvious):
 # - Debian package `virtuoso-opensource` (7.2.5 on bookworm): binaries `virtuoso-t`, `isql-vt`.
@@ -47,7 +48,7 @@ VPID=$!
 cleanup() {
   isql-vt "127.0.0.1:$ISQL_PORT" dba dba exec="shutdown;" >/dev/null 2>&1 || kill "$VPID" 2>/dev/null || true
   wait "$VPID" 2>/dev/null || true
-  rm -rf "$WORK"
+  if [ -n "${KEEP:-}" ]; then echo "kept $WORK (KEEP=1)"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -93,11 +94,16 @@ for q in $("$PY" -m kg.cli query --list | grep -E '^[a-z-]+:' | cut -d: -f1); do
     event-accounts) params=(--param event=https://w3id.org/conflict-kg/id/merged/none) ;;
   esac
   t0=$(date +%s.%N)
-  if "$PY" -m kg.cli query "$q" "${params[@]}" --format csv > "$WORK/q-v.csv" 2> "$WORK/q-err"; then
+  # --limit 0: every row on both sides (kg query pages named queries, 100 rows by default)
+  if "$PY" -m kg.cli query "$q" "${params[@]}" --limit 0 --format csv > "$WORK/q-v.csv" 2> "$WORK/q-err"; then
     t1=$(date +%s.%N)
-    KG_ENDPOINT= "$PY" -m kg.cli query "$q" "${params[@]}" --format csv --store "$EMB" > "$WORK/q-e.csv" 2>/dev/null || true
+    KG_ENDPOINT= "$PY" -m kg.cli query "$q" "${params[@]}" --limit 0 --format csv --store "$EMB" > "$WORK/q-e.csv" 2>/dev/null || true
     if [ "$(sort "$WORK/q-v.csv")" = "$(sort "$WORK/q-e.csv")" ]; then same=same; else same=DIFFERENT; fails=$((fails+1)); fi
-    printf "  %-24s %4d rows  %5.2fs  %s\n" "$q" "$(($(wc -l < "$WORK/q-v.csv") - 1))" "$(echo "$t1 - $t0" | bc)" "$same"
+    printf "  %-24s %4d rows (embedded %d)  %5.2fs  %s\n" "$q" "$(($(wc -l < "$WORK/q-v.csv") - 1))" \
+      "$(($(wc -l < "$WORK/q-e.csv") - 1))" "$(echo "$t1 - $t0" | bc)" "$same"
+    if [ "$same" = DIFFERENT ]; then  # the rows only one side has (< Virtuoso, > embedded)
+      diff <(sort "$WORK/q-v.csv") <(sort "$WORK/q-e.csv") | grep '^[<>]' | cut -c1-200 | head -"${SHOW_DIFF:-6}" | sed 's/^/      /' || true
+    fi
   else
     fails=$((fails+1)); printf "  %-24s FAILED: %s\n" "$q" "$(head -1 "$WORK/q-err")"
   fi
