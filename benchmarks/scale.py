@@ -136,12 +136,21 @@ def part_bare(args) -> dict:
     nlp = load_base_model()
     texts = [a.full_text for a in arts]
     list(nlp.pipe(texts[:3]))
+    c0 = cpu_s()
     t0 = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=16):
         pass
     dt = time.perf_counter() - t0
     return {"articles": len(arts), "words": sum(len(t.split()) for t in texts), "seconds": dt,
-            "rate": len(arts) / dt, "peak_mb": peak_mb()}
+            "rate": len(arts) / dt, "cpu_s": cpu_s() - c0, "peak_mb": peak_mb()}
+
+
+def cpu_s() -> float:
+    """CPU seconds used so far by this process and its finished children (user + system). Why
+    beside wall time: on a shared machine a neighbour's burst slows one side's wall clock only;
+    CPU time says what each side cost."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _open(target: str, path: str):
@@ -159,15 +168,17 @@ def part_ingest(args) -> dict:
         list(extract(articles(1)[:3]))
     store = _open(args.target, args.store)
     marks: list[tuple[float, int]] = []
+    c0 = cpu_s()
     t0 = time.perf_counter()
     rep = ingest_articles(iter(arts), store, workers=args.workers, batch_size=16,
                           on_progress=lambda r: marks.append((time.perf_counter(), r.loaded)))
     wall = time.perf_counter() - t0
     store.close()
+    cpu = cpu_s() - c0  # workers have ended by now, so their CPU is counted
     (t1, n1), (t2, n2) = marks[0], marks[-1]
     steady = (n2 - n1) / (t2 - t1) if t2 > t1 else rep.loaded / wall
     return {"articles": rep.loaded, "failed": rep.failed, "seconds": wall, "rate_wall": rep.loaded / wall,
-            "rate": steady, "peak_mb": peak_mb(), "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+            "rate": steady, "cpu_s": cpu, "peak_mb": peak_mb(), "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN)}
 
 
 def part_writes(args) -> dict:
@@ -480,6 +491,14 @@ def main() -> None:
         Path(args.json_out).write_text(json.dumps(res, indent=1), encoding="utf-8")
 
 
+def _cpu_ratios(res: dict) -> str:
+    out = []
+    for kg, bare in zip(res.get("ingest_w1_rounds", []), res.get("bare_rounds", [])):
+        if kg.get("cpu_s") and bare.get("cpu_s"):
+            out.append(f"{(bare['cpu_s'] / bare['articles']) / (kg['cpu_s'] / kg['articles']):.2f}")
+    return ", ".join(out) or "-"
+
+
 def _report_ingest(res: dict) -> str:
     b, w1, w2 = res["bare"], res["ingest_w1"], res["ingest_w2"]
     rounds = ", ".join(f"{x['rate'] / y['rate']:.2f}" for x, y in zip(res.get("ingest_w1_rounds", []), res.get("bare_rounds", [])))
@@ -487,6 +506,7 @@ def _report_ingest(res: dict) -> str:
         f"texts: {b['articles']} articles, {b['words']:,} words ({res['copies']} copies of the corpus); {res['cpus']} CPUs",
         f"best of {len(res.get('bare_rounds', [1]))} alternating rounds each; 1-worker ratio per round: {rounds}",
         f"bare spaCy nlp.pipe       {b['rate']:6.1f} articles/s   peak RSS {b['peak_mb']:.0f} MB",
+        f"1-worker ratio by CPU time per round (kg CPU per article vs bare): {_cpu_ratios(res)}",
         f"kg ingest, 1 worker       {w1['rate']:6.1f} articles/s   ratio {w1['rate'] / b['rate']:.2f} (target >= 0.85)"
         f"   wall {w1['rate_wall']:.1f}/s   peak RSS {w1['peak_mb']:.0f} MB",
         f"kg ingest, 2 workers      {w2['rate']:6.1f} articles/s   speed-up {w2['rate'] / w1['rate']:.2f}x (target >= 1.6)"
