@@ -20,7 +20,7 @@ def extract(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[Ex
         for a in arts:
             d = nlp.make_doc(a.full_text)
             body_start = len(a.title) + 2 if a.title else 0
-            d._.kg = DocState(published=a.published, body_start=body_start)
+            d._.kg = DocState(published=a.published, body_start=body_start, text=a.full_text)
             yield d
 
     buf: list[Article] = []

@@ -328,7 +328,7 @@ class ActorFinder:
                 continue
             if e.start_char < st.body_start:
                 if title_case is None:
-                    title_case = _title_case(doc.text[: st.body_start])
+                    title_case = _title_case(st.tokens(doc).doc_text[: st.body_start])
                 if title_case:
                     continue  # in a Title Case Headline every word looks like a name
             parts = re.split(r"\s*/\s*", e.text)
@@ -405,7 +405,7 @@ class ActorFinder:
         if len(span) == 1 and span[0].is_sent_start and not text.isupper() and label != "PERSON":
             return True
         if len(span) == 1 and (text.isupper() or text[:-1].isupper()) and len(text) <= 5:
-            m = re.search(rf"((?:\S+\s+){{1,6}})\({re.escape(text)}\)", doc.text)
+            m = re.search(rf"((?:\S+\s+){{1,6}})\({re.escape(text)}\)", state(doc).tokens(doc).doc_text)
             if m is None or sum(w[:1].isupper() for w in m.group(1).split()) < 2:
                 return True  # an acronym the text never expands into a name (IBO, KVs): no actor
         if label != "PERSON" and not keyword_class(text) and fold(text) in self._places_here:

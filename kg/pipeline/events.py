@@ -600,7 +600,7 @@ class EventExtractor:
             return
         # (char offset, date, on a caption line): a caption's day is its picture's ("A still from
         # a video of a raid on 30 September"), so it dates only its own line
-        text = doc.text  # Doc.text joins every token: once, not per event
+        text = st.tokens(doc).doc_text  # Doc.text joins every token anew
         dated = sorted((doc[s].idx, d, _is_caption(text, doc[s].idx)) for s, e, d in st.dates
                        if doc[s].idx >= st.body_start and not _dates_the_report(doc[s:e], None))
         for ev in st.events:

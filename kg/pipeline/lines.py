@@ -15,6 +15,8 @@ from spacy.attrs import IS_ALPHA, IS_SPACE, LIKE_NUM, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .state import state
+
 DASHES = ("—", "–", "--")
 UNSET, START, INSIDE = 0, 1, -1  # spaCy's sent_start values: unknown, opens a sentence, continues one
 
@@ -26,11 +28,12 @@ class LineBreaks:
         n = len(doc)
         if n < 2:
             return doc
-        texts = [t.text for t in doc]
+        table = state(doc).tokens(doc)  # read once here; tokenisation never changes afterwards
+        texts = table.text
         flags = doc.to_array([IS_ALPHA, LIKE_NUM, IS_SPACE])
         wordlike = (flags[:, 0] | flags[:, 1]).tolist()  # is_alpha or like_num
         space = flags[:, 2].tolist()
-        trailing = [bool(t.whitespace_) for t in doc]
+        trailing = table.space_after
         before = doc.to_array(SENT_START).astype(numpy.int64).tolist()
         starts = list(before)
         line_start = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -225,7 +226,7 @@ class PlaceFinder:
         tok = st.tokens(doc)
         pools += [(a, b, False) for a, b in _cap_runs(tok)]
         datelines = set()
-        for m in DATELINE.finditer(doc.text):
+        for m in DATELINE.finditer(tok.doc_text):
             span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
             if span is not None and self.gaz.is_known_name(m.group(1)):
                 pools.append((span.start, span.end, True))
@@ -269,8 +270,10 @@ class PlaceFinder:
         resolved: list[tuple[Candidate, GazPlace | None, str]] = []
         from .actors import _title_case
 
-        self.title_case = _title_case(doc.text[: st.body_start])
-        st_body_token = next((t.i for t in doc if t.idx >= st.body_start), 0)
+        self.title_case = _title_case(tok.doc_text[: st.body_start])
+        st_body_token = bisect_left(tok.idx, st.body_start)  # the first body token
+        if st_body_token == len(tok.idx):
+            st_body_token = 0
         taken: list[tuple[int, int]] = []
         for (s, e), cand in sorted(spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
             if any(a < e and s < b for a, b in taken):

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokens import Doc, Span
 
 from ..records import ActorRecord, EventRecord, PlaceRecord, RelationRecord
@@ -46,20 +47,23 @@ class TokenTable:
     doc_text: str
 
     @classmethod
-    def of(cls, doc: Doc) -> "TokenTable":
-        # one pass over the Token objects is cheaper than Doc.to_array plus string look-ups
-        text: list[str] = []
-        lower: list[str] = []
-        idx: list[int] = []
-        space_after: list[bool] = []
-        alpha: list[bool] = []
-        for t in doc:
-            text.append(t.text)
-            lower.append(t.lower_)
-            idx.append(t.idx)
-            space_after.append(bool(t.whitespace_))
-            alpha.append(t.is_alpha)
-        return cls(text, lower, idx, space_after, alpha, doc.text)
+    def of(cls, doc: Doc, text: str | None = None) -> "TokenTable":
+        """`text` is the doc's text when the caller has it (the string `make_doc` read): `Doc.text`
+        joins every token anew. Token strings are slices of it at each token's offset; lower case
+        and is_alpha are what spaCy's lexical attributes compute (`str.lower`, `str.isalpha`), so no
+        Token object and no string-store look-up is made per token."""
+        if text is None:
+            text = doc.text
+        rows = doc.to_array([IDX, LENGTH, SPACY]).tolist()
+        words = [text[i : i + n] for i, n, _ in rows]
+        return cls(
+            words,
+            [w.lower() for w in words],
+            [r[0] for r in rows],
+            [r[2] == 1 for r in rows],
+            [w.isalpha() for w in words],
+            text,
+        )
 
     _lemma_lower: list[str] | None = None
 
@@ -81,6 +85,7 @@ class TokenTable:
 class DocState:
     published: dt.date | None = None
     body_start: int = 0  # char offset where the body starts: the headline repeats the body's events
+    text: str | None = None  # the doc's text when the caller has it (see `TokenTable.of`)
     countries: Counter[str] = field(default_factory=Counter)  # ISO2 -> weight, the article's context
     places: dict[str, PlaceRecord] = field(default_factory=dict)
     actors: dict[str, ActorRecord] = field(default_factory=dict)
@@ -105,7 +110,7 @@ class DocState:
     def tokens(self, doc: Doc) -> TokenTable:
         """The doc's token table, read once (see `TokenTable`)."""
         if self._tokens is None:
-            self._tokens = TokenTable.of(doc)
+            self._tokens = TokenTable.of(doc, self.text)
         return self._tokens
 
     def covered(self, start: int, end: int) -> bool:
