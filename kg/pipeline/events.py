@@ -92,13 +92,13 @@ class EventExtractor:
         self._tolls: dict[tuple[int, int], int | None] = {}  # (sentence start, end) -> count, per doc
 
     # -- triggers ------------------------------------------------------------------------------
-    def _triggers(self, sent: Span) -> list[tuple[Token, str, int]]:
+    def _triggers(self, st: DocState, sent: Span) -> list[tuple[Token, str, int]]:
         """(head token, class, length) for every trigger in a sentence."""
         out = []
         doc = sent.doc
         # plain lists (see TokenTable): this reads every token of every sentence; Token objects
         # are made only for the few words that may be triggers
-        table = state(doc).tokens(doc)
+        table = st.tokens(doc)
         s0 = sent.start
         lowers = table.lower[s0 : sent.end]
         lemmas = table.lemma_lower(doc)[s0 : sent.end]
@@ -621,7 +621,7 @@ class EventExtractor:
             return  # the headline restates the body's events
         if len(sent) > MAX_SENTENCE:
             return  # no news sentence is this long: a list, a table or a broken text
-        trig = self._triggers(sent)
+        trig = self._triggers(st, sent)
         accounts: list[dict] = []
         for t, cls, n in trig:
             if t.dep_ == "pobj" and t.head.head.lemma_.lower() in SKIP_HEADS:
@@ -691,7 +691,7 @@ class EventExtractor:
             ev = EventRecord(
                 cls=cls,
                 trigger=doc_text(t, acc["n"]),
-                evidence=evidence_of(sent, round(min(0.95, 0.45 + 0.1 * filled), 2)),
+                evidence=evidence_of(sent, round(min(0.95, 0.45 + 0.1 * filled), 2), st.tokens(sent.doc)),
                 agents=agents,
                 targets=targets,
                 supporters=[s for s in supporters if s not in agents],
@@ -702,7 +702,7 @@ class EventExtractor:
                 trigger_start=t.idx,
                 also=self._target_classes(st, t, cls, hit),
             )
-            ev.separate = bool(SEPARATE.search(sent.text))
+            ev.separate = bool(SEPARATE.search(st.tokens(sent.doc).span_text(sent.start, sent.end)))  # Span.text joins its tokens
             if place is None:
                 ev.context_place = self._context_place(st, sent)
             if date is None:

@@ -162,9 +162,9 @@ class PlaceFinder:
         return p
 
     # -- candidates -----------------------------------------------------------------------------
-    def _text_level(self, doc: Doc, start: int, end: int) -> tuple[int, int, str | None, bool]:
-        """Widen a name with the level words around it: 'Homs province', 'the village of X'."""
-        tok = state(doc).tokens(doc)  # plain lists: this runs for every candidate name
+    def _text_level(self, doc: Doc, start: int, end: int, tok: TokenTable) -> tuple[int, int, str | None, bool]:
+        """Widen a name with the level words around it: 'Homs province', 'the village of X'.
+        `tok` is the doc's token table: plain lists, as this runs for every candidate name."""
         text, lower, n = tok.text, tok.lower, len(tok.text)
         levels = _level_words()
         level, cue = None, False
@@ -290,7 +290,7 @@ class PlaceFinder:
             hyphenated = e < len(doc) and doc[e].text == "-"  # "Tripoli-based Government ..."
             if not hyphenated and any(a <= s and e <= b and (b - a) > (e - s) for a, b in org_like) and f not in cw:
                 continue  # 'Homs' inside 'Homs Media Center' is part of an organisation's name
-            _, _, level, cue = self._text_level(doc, s, e)
+            _, _, level, cue = self._text_level(doc, s, e, tok)
             last = doc[e - 1].lower_
             if e - s > 1 and level is None and last in _level_words() and doc[e - 1].text[:1].isupper():
                 level, cue = _level_words()[last], True

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from ..records import ActorRecord, Evidence, RelationRecord
 from .actors import generic_key, generic_label
 from .lexicon import fold, load_json, nationality_words, patterns
-from .state import DocState, Mention, state
+from .state import DocState, Mention, TokenTable, state
 
 LEVEL_RANK = {"Country": 0, "Province": 1, "Region": 2, "District": 2, "City": 3, "Town": 3, "Village": 4,
               "Neighbourhood": 5, "Road": 4, "Facility": 5}
@@ -204,8 +204,10 @@ def _place_of_np(st: DocState, tok: Token) -> str | None:
     return None
 
 
-def evidence_of(sent: Span, conf: float = 0.8) -> Evidence:
-    return Evidence(sentence=sent.text.strip(), start=sent.start_char, end=sent.end_char, confidence=conf)
+def evidence_of(sent: Span, conf: float = 0.8, table: TokenTable | None = None) -> Evidence:
+    """`table`, the doc's token table, gives the sentence's text without a Token per word."""
+    text = table.span_text(sent.start, sent.end) if table is not None else sent.text
+    return Evidence(sentence=text.strip(), start=sent.start_char, end=sent.end_char, confidence=conf)
 
 
 def actor_in(st: DocState, tok: Token, *, subtree: bool = True) -> list[str]:
@@ -482,7 +484,7 @@ class Relations:
         for r in st.relations:
             if r.predicate == pred and r.subject == s and r.object == o and r.evidence.start == sent.start_char:
                 return
-        rec = RelationRecord(pred, s, o, evidence_of(sent, conf))
+        rec = RelationRecord(pred, s, o, evidence_of(sent, conf, st.tokens(sent.doc)))
         st.relations.append(rec)
         if pred == "controls":
             self.kinds[id(rec)] = kind
