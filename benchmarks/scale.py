@@ -374,9 +374,13 @@ def part_query(args) -> dict:
     from kg.queries import bind_params, named_queries, paged, with_bindings
 
     q = named_queries()[args.name]
-    text = with_bindings(q.sparql, bind_params(q, QUERY_PARAMS.get(args.name, {})))
     store = _open(args.target, args.store) if args.target else __import__("kg.store", fromlist=["x"]).open_store(
         args.store, read_only=True)
+    params = dict(QUERY_PARAMS.get(args.name, {}))
+    if args.name == "event-accounts":  # the merged event told by the most outlets
+        top = store.query("SELECT ?m WHERE { ?m a ckg:MergedEvent ; ckg:sourceCount ?n } ORDER BY DESC(?n) LIMIT 1").rows
+        params["event"] = top[0][0].value if top else params["event"]
+    text = with_bindings(q.sparql, bind_params(q, params))
 
     def timed(sparql: str) -> dict:
         t = time.perf_counter()
