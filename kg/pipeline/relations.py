@@ -11,6 +11,7 @@ Each is a small family of dependency patterns over the parse plus the mentions f
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -61,16 +62,28 @@ def _gates() -> dict[str, frozenset[str]]:
     }
 
 
-def _sentence_words(sent: Span, irregular: dict[str, str]) -> set[str]:
-    """Every lower-case form, lemma and mended lemma (`_lemma`) in the sentence, read in one pass."""
-    words: set[str] = set()
-    add = words.add
-    for t in sent:
-        low, lem = t.lower_, t.lemma_
-        add(low)
-        add(lem)
-        add(irregular.get(low, lem))
+def _sentence_words(table: TokenTable, lemmas: list[str], sent: Span, irregular: dict[str, str]) -> set[str]:
+    """Every lower-case form, lemma and mended lemma (`_lemma`) in the sentence, from the token
+    table's plain lists (`lemmas` is `table.lemma(doc)`)."""
+    lows = table.lower[sent.start : sent.end]
+    lems = lemmas[sent.start : sent.end]
+    words = set(lows)
+    words.update(lems)
+    words.update([irregular.get(low, lem) for low, lem in zip(lows, lems)])
     return words
+
+
+def _keyed(st: DocState, doc: Doc, sent: Span, lemmas: Collection[str] = (), lowers: Collection[str] = (),
+           mended: Collection[str] = ()) -> Iterator[Token]:
+    """The sentence's tokens, in order, whose lemma is in `lemmas`, lower-case form in `lowers` or
+    mended lemma (`_lemma`) in `mended`: a reader that acts only on such words skips every other
+    token from the token table's plain lists, without making its Token object."""
+    table = st.tokens(doc)
+    lem, low = table.lemma(doc), table.lower
+    irregular = lex()["irregular_forms"] if mended else {}
+    for i in range(sent.start, sent.end):
+        if lem[i] in lemmas or low[i] in lowers or mended and irregular.get(low[i], lem[i]) in mended:
+            yield doc[i]
 
 
 def _lemma(t: Token) -> str:
@@ -437,6 +450,8 @@ class Relations:
         L = lex()
         gates = _gates()
         irregular = L["irregular_forms"]
+        table = st.tokens(doc)
+        lemmas = table.lemma(doc)
         # relations add no mentions: the places are listed once, not once per sentence
         place_mentions = [m for m in st.mentions if m.kind == "place"]
         for sent in doc.sents:
@@ -444,7 +459,7 @@ class Relations:
                 continue  # a list or broken text, not a sentence: nothing reliable to read
             # one pass for the words of the sentence; each reader below that keys on a word family
             # runs only when one of its words is there (most sentences hold none)
-            words = _sentence_words(sent, irregular)
+            words = _sentence_words(table, lemmas, sent, irregular)
             if "-" in words or words & L["control_participles"]:
                 self._hyphen_modifiers(doc, st, sent)
             if words & (L["control_participles"] | L["capture_verbs"]):
@@ -518,7 +533,7 @@ class Relations:
     # "rebel-held town of X", "Turkish-backed forces", "government-controlled Aleppo", "rebel held areas"
     def _hyphen_modifiers(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in sent:
+        for t in _keyed(st, doc, sent, lowers=L["control_participles"] | {"-"}):
             if t.text == "-" and sent.start < t.i < sent.end - 1:
                 word, mod = doc[t.i - 1], doc[t.i + 1]
             elif (t.lower_ in L["control_participles"] and t.i > sent.start and t.tag_ == "VBN"
@@ -575,7 +590,7 @@ class Relations:
     # "X, largely controlled by rebels", "X is controlled by government forces", "X was seized by Y"
     def _controlled_by(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in sent:
+        for t in _keyed(st, doc, sent, lowers=L["control_participles"], mended=L["capture_verbs"]):
             lemma = _lemma(t)
             capture = lemma in L["capture_verbs"] and t.tag_ == "VBN"
             if not (t.lower_ in L["control_participles"] and t.pos_ in ("VERB", "ADJ")) and not capture:
@@ -610,7 +625,7 @@ class Relations:
     # "Hama city is also under government control", "under the control of X", "the army is in
     # control of X", "X fell into the hands of Y", "X remains in rebel hands"
     def _under_control(self, doc: Doc, st: DocState, sent: Span) -> None:
-        for t in sent:
+        for t in _keyed(st, doc, sent, lemmas=("control", "hand")):
             if t.lemma_ not in ("control", "hand") or t.head.lower_ not in ("under", "in", "into"):
                 continue
             if t.lemma_ == "control" and t.head.lower_ == "into":
@@ -658,7 +673,9 @@ class Relations:
     # "Kidal fell to the rebels"; "fighting to seize X from Y": Y still holds X
     def _took_control(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in sent:
+        gates = _gates()
+        # every branch below needs one of these lemmas; any other verb yields no object
+        for t in _keyed(st, doc, sent, mended=gates["took_control"] | gates["control_with_noun"]):
             if t.pos_ != "VERB":
                 continue
             lemma = _lemma(t)
@@ -720,7 +737,7 @@ class Relations:
     # "the jihadists left Boni", "troops withdrew from Kherson", "the army lost control of X"
     def _lost_control(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in sent:
+        for t in _keyed(st, doc, sent, mended=L["loss_verbs"]):
             lemma = _lemma(t)
             if t.pos_ != "VERB" or lemma not in L["loss_verbs"] or not _realised(t):
                 continue
@@ -757,7 +774,7 @@ class Relations:
     # "the rebels control large parts of North Kivu", "government forces hold the city",
     # "gangs that control much of Haiti"
     def _active_control(self, doc: Doc, st: DocState, sent: Span) -> None:
-        for t in sent:
+        for t in _keyed(st, doc, sent, lemmas=("control", "hold", "occupy", "run")):
             if t.lemma_ not in ("control", "hold", "occupy", "run") or t.pos_ != "VERB":
                 continue
             if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children)
@@ -780,7 +797,7 @@ class Relations:
     # "Kidal, a stronghold of the rebels", "the rebel stronghold of Kidal", "Kidal is an IS bastion"
     def _stronghold(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in sent:
+        for t in _keyed(st, doc, sent, lemmas=L["stronghold_nouns"]):
             if t.lemma_ not in L["stronghold_nouns"] or t.pos_ != "NOUN":
                 continue
             if any(c.lower_ in self.past or c.lower_ in ("former", "ex", "onetime", "erstwhile") for c in t.children):
@@ -809,7 +826,7 @@ class Relations:
     # "A backed by B", "B backs A", "B, which backs A", "with the support of B", "with Russian air support"
     def _supported(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in sent:
+        for t in _keyed(st, doc, sent, lemmas=_gates()["supported"]):  # each branch needs one of these lemmas
             if t.lemma_ in L["fight_for_verbs"] and t.pos_ == "VERB" and _realised(t):
                 # "Ugandan troops are fighting for Kiir": fighting on someone's side is support
                 for c in t.children:
@@ -909,7 +926,8 @@ class Relations:
     # "allied with X", "X provided air support to Y", "contribute troops to X", "Iran's proxies"
     def _supported_more(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in sent:
+        for t in _keyed(st, doc, sent, lemmas=L["receive_verbs"] | L["provide_verbs"] | L["contribute_verbs"],
+                        lowers=L["ally_words"] | L["proxy_nouns"]):
             low = t.lower_
             if low in L["ally_words"] and not _negated(t) and not _doubted(t):
                 allies = [a for c in t.children if (c.dep_ == "prep" and c.lower_ in ("with", "to")) or c.dep_ == "agent"
@@ -985,8 +1003,7 @@ class Relations:
     def _located(self, doc: Doc, st: DocState, sent: Span, place_mentions: list[Mention]) -> None:
         places = [m for m in place_mentions if m.start >= sent.start and m.end <= sent.end]
         for a, b in zip(places, places[1:]):
-            between = doc[a.end : b.start]
-            words = [t.lower_ for t in between]
+            words = st.tokens(doc).lower[a.end : b.start]
             pa, pb = st.places.get(a.key), st.places.get(b.key)
             if not pa or not pb or LEVEL_RANK.get(pb.cls, 9) >= LEVEL_RANK.get(pa.cls, 9):
                 continue
@@ -1006,7 +1023,7 @@ class Relations:
     # "X said", "according to X", "X told AFP", "citing X"
     def _attribution(self, doc: Doc, st: DocState, sent: Span) -> None:
         keys: list[str] = []
-        for t in sent:
+        for t in _keyed(st, doc, sent, lemmas=self.attr_verbs, lowers=("according", "citing", "quoting")):
             if t.lemma_ in self.attr_verbs and t.pos_ == "VERB":
                 for c in t.children:
                     if c.dep_ in ("nsubj",):

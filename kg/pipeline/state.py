@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, LENGTH, SPACY
+from spacy.attrs import IDX, LEMMA, LENGTH, SPACY
 from spacy.tokens import Doc, Span
 
 from ..records import ActorRecord, EventRecord, PlaceRecord, RelationRecord
@@ -65,12 +65,21 @@ class TokenTable:
             text,
         )
 
+    _lemma: list[str] | None = None
     _lemma_lower: list[str] | None = None
 
+    def lemma(self, doc: Doc) -> list[str]:
+        """Each token's lemma (read on first use: only after the lemmatizer ran), through one
+        array and the string store rather than a Token per word."""
+        if self._lemma is None:
+            strings = doc.vocab.strings
+            self._lemma = [strings[h] for h in doc.to_array(LEMMA).tolist()]
+        return self._lemma
+
     def lemma_lower(self, doc: Doc) -> list[str]:
-        """Each token's lemma in lower case (read on first use: only after the lemmatizer ran)."""
+        """Each token's lemma in lower case."""
         if self._lemma_lower is None:
-            self._lemma_lower = [t.lemma_.lower() for t in doc]
+            self._lemma_lower = [x.lower() for x in self.lemma(doc)]
         return self._lemma_lower
 
     def span_text(self, start: int, end: int) -> str:
