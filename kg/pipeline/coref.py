@@ -39,7 +39,8 @@ class Coref:
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
         self._places(doc, st)
-        for t in doc:
+        lower = st.tokens(doc).lower  # plain strings: a Token only for the head words
+        for t in (doc[i] for i, w in enumerate(lower) if w in HEADS):
             if t.lower_ not in HEADS or t.tag_ not in ("NN", "NNP"):
                 continue
             if st.mention_at(t.i) is not None:
@@ -78,7 +79,8 @@ class Coref:
     @staticmethod
     def _places(doc: Doc, st: DocState) -> None:
         """'the town', 'the city', 'the village' -> the last place of a fitting class named before."""
-        for t in doc:
+        lower = st.tokens(doc).lower  # plain strings: a Token only for the head words
+        for t in (doc[i] for i, w in enumerate(lower) if w in PLACE_HEADS):
             want = PLACE_HEADS.get(t.lower_)
             if want is None or st.mention_at(t.i) is not None:
                 continue

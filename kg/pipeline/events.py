@@ -52,6 +52,7 @@ REMOTE = {"Airstrike", "Shelling", "Bombing"}
 GENERIC_ANAPHORS = {"attack", "assault", "raid", "operation", "incident", "ambush", "strike", "violence", "fighting",
                     "clash", "battle"}
 VIOLENT = {"ArmedClash", "Offensive", "Airstrike", "Shelling", "Bombing", "AttackOnCivilians", "Killing"}
+TOLL_WORDS = frozenset({"one", "body", "nobody", "a", "an", *NUMBER_WORDS})  # where _sentence_toll reads
 REALISING = {"begin", "start", "continue", "resume", "go", "manage", "be", "have", "keep", "come", "use", "help"}
 
 
@@ -480,7 +481,14 @@ class EventExtractor:
         doc = sent.doc
         best = None
         toks = list(sent)
+        table = state(doc).tokens(doc)
+        lower = table.lower[sent.start : sent.end]
+        like_num = table.like_num(doc)[sent.start : sent.end]
         for k, tok in enumerate(toks):
+            # every reading below starts at one of these words, a number, or the word after 'of':
+            # the others are passed over on plain lists
+            if not (like_num[k] or lower[k] in TOLL_WORDS or k >= 2 and lower[k - 1] == "of"):
+                continue
             prev_w = toks[k - 1].lower_ if k else ""
             if tok.lower_ in ("one", "body") and prev_w == "no" or tok.lower_ == "nobody":
                 # "No one was killed": a stated toll of zero, which a count elsewhere outweighs

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, LEMMA, LENGTH, SPACY
+from spacy.attrs import IDX, LEMMA, LENGTH, LIKE_NUM, SPACY
 from spacy.tokens import Doc, Span
 
 from ..records import ActorRecord, EventRecord, PlaceRecord, RelationRecord
@@ -75,6 +75,14 @@ class TokenTable:
             strings = doc.vocab.strings
             self._lemma = [strings[h] for h in doc.to_array(LEMMA).tolist()]
         return self._lemma
+
+    _like_num: list[bool] | None = None
+
+    def like_num(self, doc: Doc) -> list[bool]:
+        """Each token's like_num flag, through one array."""
+        if self._like_num is None:
+            self._like_num = [bool(x) for x in doc.to_array(LIKE_NUM).tolist()]
+        return self._like_num
 
     def lemma_lower(self, doc: Doc) -> list[str]:
         """Each token's lemma in lower case."""
