@@ -32,7 +32,7 @@ from .lexicon import (
     patterns,
     slug,
 )
-from .state import DocState, Mention, state
+from .state import DocState, Mention, TokenTable, state
 
 ROLE_PEOPLE = {"leader", "official", "resident", "witness", "activist", "analyst", "spokesman", "spokeswoman",
                "spokesperson", "commander", "governor", "mayor", "lawmaker", "chief", "source", "doctor", "journalist"}
@@ -96,6 +96,7 @@ class ActorFinder:
         self.titles = set(p["person_titles"])
         self.first_words = {w.split()[0].split("-")[0] for w in [*self.force, *self.roles]}
         self._places_here: set[str] = set()  # the current article's place names (set by _entities)
+        self._table: TokenTable | None = None  # the current article's token table (set by __call__)
 
     def _build(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
         lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -119,19 +120,20 @@ class ActorFinder:
         if i <= 0:
             return None, i
         nat, cw = nationality_words(), country_words()
+        table = self._table  # the doc's token table: span texts without Tokens
         t = doc[i - 1]
         if t.text in ("'s", "’s") and i >= 2:
             for n in (2, 1):
                 s = i - 1 - n
                 if s >= 0:
-                    f = fold(doc[s : i - 1].text)
+                    f = fold(table.span_text(s, i - 1))
                     if f in cw:
                         return cw[f], s
             return None, i
         for n in (2, 1):
             s = i - n
             if s >= 0 and not doc[s].is_space:
-                f = fold(doc[s:i].text)
+                f = fold(table.span_text(s, i))
                 if f in nat:
                     return nat[f], s
                 if f in cw and doc[s].text[:1].isupper():
@@ -405,7 +407,9 @@ class ActorFinder:
         if len(span) == 1 and span[0].is_sent_start and not text.isupper() and label != "PERSON":
             return True
         if len(span) == 1 and (text.isupper() or text[:-1].isupper()) and len(text) <= 5:
-            m = re.search(rf"((?:\S+\s+){{1,6}})\({re.escape(text)}\)", state(doc).tokens(doc).doc_text)
+            full = state(doc).tokens(doc).doc_text
+            # the pattern is slow to scan a whole article with: only where '(TEXT)' is written at all
+            m = re.search(rf"((?:\S+\s+){{1,6}})\({re.escape(text)}\)", full) if f"({text})" in full else None
             if m is None or sum(w[:1].isupper() for w in m.group(1).split()) < 2:
                 return True  # an acronym the text never expands into a name (IBO, KVs): no actor
         if label != "PERSON" and not keyword_class(text) and fold(text) in self._places_here:
@@ -479,6 +483,7 @@ class ActorFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
+        self._table = st.tokens(doc)
         self._metonyms(doc, st)
         self._lexicon(doc, st)
         self._entities(doc, st)

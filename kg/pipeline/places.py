@@ -111,11 +111,11 @@ def _sub_spans(start: int, end: int, max_len: int = 8) -> list[tuple[int, int]]:
 def _verb_object_names(doc: Doc, actor_names: set[str]) -> set[str]:
     """Folded bare proper names that a territorial verb takes as its object ('left Boni', 'Boni
     was seized'): what is captured, entered or left is a place, whatever NER guessed."""
-    strings = doc.vocab.strings
-    verbs = {strings.add(v) for v in patterns()["place_object_verbs"]["lemmas"]}
+    verbs = set(patterns()["place_object_verbs"]["lemmas"])
     out: set[str] = set()
-    for t in doc:
-        if t.pos != VERB or t.lemma not in verbs:  # integer compares: this runs on every token
+    lemmas = state(doc).tokens(doc).lemma(doc)  # plain strings: a Token only for the few verbs
+    for t in (doc[i] for i, lem in enumerate(lemmas) if lem in verbs):
+        if t.pos != VERB:
             continue
         for c in t.children:
             if c.dep_ not in ("dobj", "nsubjpass") or c.pos_ != "PROPN":
