@@ -382,12 +382,14 @@ class PlaceFinder:
             if rec is not None and not rec.resolved and not rec.parent:
                 # "Sitio Kan Alas, Barangay Tanum, Patikul": each in the next, wherever the article says so
                 rec.parent = self._comma_parent(doc, st, m, rec)
+        sents: list[Span] | None = None  # the doc's sentences, listed once when first needed
         for m in st.mentions:
             rec = st.places.get(m.key) if m.kind == "place" else None
             if rec is None or rec.resolved or rec.parent:
                 continue
             sent = doc[m.start].sent
-            sents = list(doc.sents)
+            if sents is None:
+                sents = list(doc.sents)
             k = next(i for i, x in enumerate(sents) if x.start == sent.start)
             lo, hi = sents[max(0, k - 2)].start, sents[min(len(sents) - 1, k + 1)].end
             best = None
