@@ -33,6 +33,10 @@ class QueryResult:
 class Store(ABC):
     """A quad store holding one named graph per article plus the ontology graph."""
 
+    #: True when put_graphs may run in a thread beside reads (ingest then overlaps writing a batch
+    #: with extracting the next); a store that says nothing is written in line
+    background_writes: bool = False
+
     @abstractmethod
     def has_graph(self, graph: str) -> bool: ...
 

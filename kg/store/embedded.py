@@ -40,6 +40,10 @@ def _describe_os_error(path: Path, e: OSError) -> str:
 class EmbeddedStore(Store):
     """Oxigraph on disk. Writes are transactions: an article's graph lands whole or not at all."""
 
+    # ingest may write one batch from a thread while the next is extracted: pyoxigraph releases the
+    # GIL during writes and the store is safe to read (the skip check) while it writes
+    background_writes = True
+
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
