@@ -21,6 +21,16 @@
 # - URLs: KG_ENDPOINT=http://127.0.0.1:PORT/sparql gives query and update at /sparql and the Graph
 #   Store at /sparql-graph-crud (conflict-kg derives them).
 # - [SPARQL] ResultSetMaxRows (10,000 by default) silently truncates large results: raised here.
+# Known Virtuoso 7.2.5 limits (not worked around, because the portable forms cost Oxigraph time):
+# - `?c rdfs:subClassOf* ckg:Event` checked with ?c already bound by the data (optimizer plan
+#   "Transitive dt dir 1 ... Target"; chosen on a freshly loaded database, a restart changes it)
+#   keeps only the first class's rows. Class lists are therefore LIMITed sub-SELECTs and kg merge
+#   reads the classes first; the class-name OPTIONALs of events and events-near still use the path
+#   (the sub-SELECT there costs ~50 ms at a million quads), so eventClass may be empty on Virtuoso.
+# - events-near fails with SQ200 (memory pool over MaxMemPoolSize 400 MB): Virtuoso inlines each
+#   BIND into the next, and the Newton steps use the previous one three times (3^9 copies).
+# - geo:asWKT comes back as virtrdf:Geometry with more digits (places-in, export): its geometry type.
+# - GROUP_CONCAT order is unspecified: actors-in-place's roles may be listed in another order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
