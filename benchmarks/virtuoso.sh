@@ -21,12 +21,15 @@
 # - URLs: KG_ENDPOINT=http://127.0.0.1:PORT/sparql gives query and update at /sparql and the Graph
 #   Store at /sparql-graph-crud (conflict-kg derives them).
 # - [SPARQL] ResultSetMaxRows (10,000 by default) silently truncates large results: raised here.
-# Known Virtuoso 7.2.5 limits (not worked around, because the portable forms cost Oxigraph time):
-# - `?c rdfs:subClassOf* ckg:Event` checked with ?c already bound by the data (optimizer plan
-#   "Transitive dt dir 1 ... Target"; chosen on a freshly loaded database, a restart changes it)
-#   keeps only the first class's rows. Class lists are therefore LIMITed sub-SELECTs and kg merge
-#   reads the classes first; the class-name OPTIONALs of events and events-near still use the path
-#   (the sub-SELECT there costs ~50 ms at a million quads), so eventClass may be empty on Virtuoso.
+# Virtuoso 7.2.5 behaviour worked around in the queries:
+# - a transitive path (`?c rdfs:subClassOf* ckg:Event`, `?p ckg:locatedIn* ?outer`) checked from
+#   the side the data binds (optimizer plan "Transitive dt dir 1 ... Target"; chosen on a freshly
+#   loaded database, a restart changes it) keeps only the first start's rows (its issue #929).
+#   Class lists and the places inside a named place are therefore LIMITed sub-SELECTs (Virtuoso
+#   does not merge those into the outer query), kg merge reads the event classes first, and the
+#   page's class names come from the accounts' own ckg: types, with no path.
+# - who-controls: a VALUES block beside the place lookup crashed the compiler (SP031).
+# Known limits, not worked around:
 # - events-near fails with SQ200 (memory pool over MaxMemPoolSize 400 MB): Virtuoso inlines each
 #   BIND into the next, and the Newton steps use the previous one three times (3^9 copies).
 # - geo:asWKT comes back as virtrdf:Geometry with more digits (places-in, export): its geometry type.
