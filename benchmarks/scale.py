@@ -170,7 +170,8 @@ def part_ingest(args) -> dict:
     marks: list[tuple[float, int]] = []
     c0 = cpu_s()
     t0 = time.perf_counter()
-    rep = ingest_articles(iter(arts), store, workers=args.workers, batch_size=16,
+    batch = 16
+    rep = ingest_articles(iter(arts), store, workers=args.workers, batch_size=batch,
                           on_progress=lambda r: marks.append((time.perf_counter(), r.loaded)))
     wall = time.perf_counter() - t0
     store.close()
@@ -179,7 +180,7 @@ def part_ingest(args) -> dict:
     # the steady rate, between the first and the last progress mark (worker start-up left out).
     # A store that writes in the background counts a batch one batch after it was extracted: at
     # the first mark one more batch is already done, so it is not counted as made in between.
-    lag = 16 if getattr(store, "background_writes", False) else 0
+    lag = batch if getattr(store, "background_writes", False) else 0
     steady = (n2 - n1 - lag) / (t2 - t1) if t2 > t1 and n2 - n1 > lag else rep.loaded / wall
     return {"articles": rep.loaded, "failed": rep.failed, "seconds": wall, "rate_wall": rep.loaded / wall,
             "rate": steady, "cpu_s": cpu, "peak_mb": peak_mb(),

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from .records import Article
@@ -33,8 +33,8 @@ class WorkerError(RuntimeError):
 
 @contextmanager
 def spacy_memory_zone() -> Iterator[None]:
-    """A spaCy memory zone around one batch (spaCy >= 3.8; nothing on older versions or when a
-    zone is already open: zones must not nest).
+    """A spaCy memory zone around a run of batches (spaCy >= 3.8; nothing on older versions or
+    when a zone is already open: zones must not nest). Runs of ZONE_ARTICLES articles: see there.
 
     Why: spaCy's string store and vocabulary keep every new string they meet (the tokenizer also
     caches every new word), forever. A stream of articles never stops bringing new strings
@@ -148,13 +148,31 @@ def _extract_batch(batch: list[Article]) -> list[bytes]:
     from .rdf import graph_triples
 
     out = []
-    with spacy_memory_zone():  # a worker lives as long as the stream: see spacy_memory_zone
-        for ex in extract(batch, batch_size=len(batch)):
-            buf = io.BytesIO()
-            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in graph_triples(ex)), buf,
-                         ox.RdfFormat.N_TRIPLES)
-            out.append(buf.getvalue())
+    _worker_zone(len(batch))  # a worker lives as long as the stream: see spacy_memory_zone
+    for ex in extract(batch, batch_size=len(batch)):
+        buf = io.BytesIO()
+        ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in graph_triples(ex)), buf,
+                     ox.RdfFormat.N_TRIPLES)
+        out.append(buf.getvalue())
     return out
+
+
+_zone: ExitStack | None = None  # the worker's open memory zone and how many articles it has seen
+_zone_articles = 0
+
+
+def _worker_zone(articles: int) -> None:
+    """Keep one memory zone open in a worker across its batches, a new one every ZONE_ARTICLES
+    articles (as graphs_in_process does). Between batches nothing spaCy made is held: a batch
+    leaves the worker as N-Triples bytes."""
+    global _zone, _zone_articles
+    if _zone is None or _zone_articles >= ZONE_ARTICLES:
+        if _zone is not None:
+            _zone.close()
+        _zone = ExitStack()
+        _zone.enter_context(spacy_memory_zone())
+        _zone_articles = 0
+    _zone_articles += articles
 
 
 def _submit(pool: ProcessPoolExecutor, batch: list[Article]) -> Future[list[bytes]]:
