@@ -17,12 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 import sys  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from kg.corpus import corpus_dir  # noqa: E402
+from kg.runtime.corpus import corpus_dir  # noqa: E402
 
 
 
 def texts(folders: list[Path]) -> list[str]:
-    from kg.readers import article_from_text, decode_bytes
+    from kg.read.readers import article_from_text, decode_bytes
 
     out = []
     for f in folders:
@@ -38,8 +38,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     arts = texts(args.folders)
-    from kg.extract import extract
-    from kg.pipeline import build_nlp, load_base_model
+    from kg.nlp.extract import extract
+    from kg.nlp.pipeline import build_nlp, load_base_model
 
     bare = load_base_model()
     build_nlp()

@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from kg.corpus import corpus_dir  # noqa: E402
+from kg.runtime.corpus import corpus_dir  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 

@@ -20,19 +20,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from kg.corpus import corpus_dir  # noqa: E402
+from kg.runtime.corpus import corpus_dir  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
-from kg.link.client import AnswerCache, SparqlClient  # noqa: E402
+from kg.ops.link.client import AnswerCache, SparqlClient  # noqa: E402
 from tests.wikidata_fixture import OxigraphServer, fixture_files, score_links  # noqa: E402
-from kg.link.wikidata import link_wikidata  # noqa: E402
+from kg.ops.link.wikidata import link_wikidata  # noqa: E402
 from kg.store import open_store  # noqa: E402
 
 
 def all_nodes(store_dir: str) -> list[str]:
     """IRIs of the places and actors in the store (the nodes that were up for linking)."""
-    from kg.link.wikidata import read_entities
+    from kg.ops.link.wikidata import read_entities
 
     store = open_store(store_dir, read_only=True)
     try:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 import sys  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from kg.corpus import corpus_dir  # noqa: E402
+from kg.runtime.corpus import corpus_dir  # noqa: E402
 
 
 
@@ -31,10 +31,10 @@ def main() -> None:
     args = ap.parse_args()
     import pyoxigraph as ox
 
-    from kg.extract import extract
-    from kg.merge import merge_store
-    from kg.rdf import graph_triples
-    from kg.readers import article_from_text, decode_bytes
+    from kg.nlp.extract import extract
+    from kg.ops.merge import merge_store
+    from kg.graph.rdf import graph_triples
+    from kg.read.readers import article_from_text, decode_bytes
     from kg.store.embedded import EmbeddedStore
 
     arts = []

@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from kg.corpus import corpus_dir  # noqa: E402
+from kg.runtime.corpus import corpus_dir  # noqa: E402
 
 CORPUS = [corpus_dir() / "dev", corpus_dir() / "homs-2015"]
 sys.path.insert(0, str(ROOT))
@@ -67,7 +67,7 @@ def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def articles(copies: int):
-    from kg.readers import article_from_text, decode_bytes
+    from kg.read.readers import article_from_text, decode_bytes
 
     base = []
     for folder in CORPUS:
@@ -130,7 +130,7 @@ class OxigraphServer:
 
 # -- parts (each runs in a fresh process) -------------------------------------------------------
 def part_bare(args) -> dict:
-    from kg.pipeline import load_base_model
+    from kg.nlp.pipeline import load_base_model
 
     arts = articles(args.copies)
     nlp = load_base_model()
@@ -160,8 +160,8 @@ def _open(target: str, path: str):
 
 
 def part_ingest(args) -> dict:
-    from kg.extract import extract
-    from kg.ingest import ingest_articles
+    from kg.nlp.extract import extract
+    from kg.ops.ingest import ingest_articles
 
     arts = articles(args.copies)
     if args.workers == 1:  # warm up in-process, as bare spaCy is warmed up
@@ -189,8 +189,8 @@ def part_ingest(args) -> dict:
 
 def part_writes(args) -> dict:
     """Writes alone: the same extracted graphs into the embedded store and the server."""
-    from kg.ingest import article_graph_iri
-    from kg.parallel import graphs_in_process
+    from kg.ops.ingest import article_graph_iri
+    from kg.ops.parallel import graphs_in_process
 
     arts = articles(args.copies)
     graphs = [(article_graph_iri(a), q) for a, q in graphs_in_process(arts)]
@@ -256,8 +256,8 @@ def part_memory(args) -> dict:
     """Ingest a long JSONL of short articles; RSS of this process (and of each extraction worker,
     when --workers >= 2 runs them as separate processes; with 1 worker extraction runs here) as it
     goes, and how flat it stayed (see _flatness)."""
-    from kg.ingest import ingest_paths
-    from kg.readers import article_from_text, decode_bytes
+    from kg.ops.ingest import ingest_paths
+    from kg.read.readers import article_from_text, decode_bytes
 
     sentences = []
     for folder in CORPUS:
@@ -281,7 +281,7 @@ def part_memory(args) -> dict:
             samples.append((r.loaded, rss_mb()))
             if args.workers > 1:
                 worker_samples.append((r.loaded, _child_rss_mb()))
-            nlp = sys.modules.get("kg.pipeline")
+            nlp = sys.modules.get("kg.nlp.pipeline")
             if nlp is not None and nlp.build_nlp.cache_info().currsize:
                 strings.append((r.loaded, len(nlp.build_nlp().vocab.strings)))
 
@@ -334,8 +334,8 @@ def _copies_of(nq_by_graph: dict[str, list], n_needed: int):
 
 def part_build(args) -> dict:
     """A store of >= args.triples quads at args.store: the corpus graphs copied under new IRIs."""
-    from kg.ingest import article_graph_iri
-    from kg.parallel import graphs_in_process
+    from kg.ops.ingest import article_graph_iri
+    from kg.ops.parallel import graphs_in_process
 
     per_graph = {article_graph_iri(a): [(q.subject, q.predicate, q.object) for q in quads]
                  for a, quads in graphs_in_process(articles(1))}
@@ -354,7 +354,7 @@ def part_build(args) -> dict:
     entity_quads = store.rebuild_entities()
     entities_s = time.perf_counter() - t1
     store._db.optimize()
-    from kg.merge import merge_store
+    from kg.ops.merge import merge_store
 
     t1 = time.perf_counter()
     merged = merge_store(store)  # so that the merged-event queries have something to read
@@ -377,7 +377,7 @@ def part_query(args) -> dict:
     """One named query's latency (median of args.repeat runs after a warm-up), run as `kg query`
     runs it (its first page: 100 rows) and, when that is a page of something longer, for every
     row (`--limit 0`): the page is what an analyst waits for, the whole what an export costs."""
-    from kg.queries import bind_params, named_queries, paged, with_bindings
+    from kg.sparql.queries import bind_params, named_queries, paged, with_bindings
 
     q = named_queries()[args.name]
     store = _open(args.target, args.store) if args.target else __import__("kg.store", fromlist=["x"]).open_store(
@@ -412,7 +412,7 @@ PAGE = 100  # kg query's default --limit
 def queries(args, tmp: Path) -> dict:
     """Build the big store, then time every named query, each in its own process with a timeout
     (a pathological query must not stall the whole benchmark)."""
-    from kg.queries import named_queries
+    from kg.sparql.queries import named_queries
 
     store = tmp / "big"
     with OxigraphServer(timeout_s=args.query_timeout) as url:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from kg import __version__
 
 
 class UsageProblem(click.UsageError):
@@ -37,7 +37,7 @@ endpoint_option = click.option(
 
 
 def _open(store_path: str | None, endpoint: str | None, *, read_only: bool):
-    from .store import StoreError, open_store
+    from kg.store import StoreError, open_store
 
     try:
         return open_store(store_path, endpoint, read_only=read_only)
@@ -70,9 +70,9 @@ def cli() -> None:
 def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, progress, do_merge, store_path,
            endpoint) -> None:
     """Read articles (.txt, .html, .jsonl, folders, - for stdin) into the graph, one named graph each."""
-    from .ingest import ingest_paths
-    from .readers import InputError, parse_date
-    from .store import StoreError
+    from kg.ops.ingest import ingest_paths
+    from kg.read.readers import InputError, parse_date
+    from kg.store import StoreError
 
     try:
         pub = parse_date(published, what="--published") if published else None
@@ -82,11 +82,11 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
         raise UsageProblem("--published, --outlet and --url apply to a single plain file")
     from contextlib import nullcontext
 
-    from .parallel import WorkerError
-    from .progress import IngestProgress, want_progress
+    from kg.ops.parallel import WorkerError
+    from kg.runtime.progress import IngestProgress, want_progress
 
-    from . import interrupt
-    from .ingest import clear_merge_pending, mark_merge_pending, merge_pending
+    from kg.runtime import interrupt
+    from kg.ops.ingest import clear_merge_pending, mark_merge_pending, merge_pending
 
     interrupt.install()  # SIGINT/SIGTERM: finish the batch being written, then stop with a summary
     store = _open(store_path, endpoint, read_only=False)
@@ -115,7 +115,7 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
         merged = None
         # also after a run that loaded nothing new, if the one before was stopped before merging
         if do_merge and (report.loaded or merge_pending(store)):
-            from .merge import merge_store
+            from kg.ops.merge import merge_store
 
             stage = "merging"
             merged = merge_store(store)
@@ -156,9 +156,9 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
 @endpoint_option
 def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, endpoint) -> None:
     """Run a named query (see --list), a .rq file, or --sparql TEXT over the union of all graphs."""
-    from .queries import QueryError, bind_params, format_result, is_update, named_queries, paged, resolve_query, with_bindings
-    from .store import StoreError
-    from .store.base import QuerySyntaxError
+    from kg.sparql.queries import QueryError, bind_params, format_result, is_update, named_queries, paged, resolve_query, with_bindings
+    from kg.store import StoreError
+    from kg.store.base import QuerySyntaxError
 
     if list_:
         for q in named_queries().values():
@@ -223,7 +223,7 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
 @endpoint_option
 def export(fmt, output, store_path, endpoint) -> None:
     """Export the whole store, ontology included (triple formats hold the union of all graphs)."""
-    from .store import StoreError
+    from kg.store import StoreError
 
     store = _open(store_path, endpoint, read_only=True)
     try:
@@ -252,8 +252,8 @@ def stats(fmt, store_path, endpoint) -> None:
     """Counts: articles, triples, and actors, places and events per class."""
     import json
 
-    from .stats import store_stats
-    from .store import StoreError
+    from kg.ops.stats import store_stats
+    from kg.store import StoreError
 
     store = _open(store_path, endpoint, read_only=True)
     try:
@@ -291,7 +291,7 @@ def serve(port, bind, timeout_s, max_rows, allow_service, workers, quiet, store_
     """Serve the embedded store as a read-only SPARQL 1.1 endpoint at http://BIND:PORT/sparql."""
     if endpoint:
         raise UsageProblem("kg serve serves an embedded store (--store); an --endpoint is already a SPARQL server")
-    from .serve import ServeConfig, make_server
+    from kg.ops.serve import ServeConfig, make_server
 
     store = _open(store_path, None, read_only=True)  # checks the store opens, one line if not
     try:
@@ -324,7 +324,7 @@ def ontology() -> None:
 @endpoint_option
 def ontology_check(no_data, store_path, endpoint) -> None:
     """Run HermiT on the ontology (consistency, unsatisfiable classes) and SHACL on the store's data."""
-    from .ontology import check_ontology, ontology_stats
+    from kg.graph.ontology import check_ontology, ontology_stats
 
     st = ontology_stats()
     click.echo(f"ontology: {st.classes} classes, {st.object_properties} object properties, "
@@ -339,8 +339,8 @@ def ontology_check(no_data, store_path, endpoint) -> None:
     if not no_data:
         store_dir = store_path or os.environ.get("KG_STORE") or "./kg-store"
         if endpoint or Path(store_dir).exists():
-            from .stats import data_graph
-            from .ontology import validate_graph
+            from kg.ops.stats import data_graph
+            from kg.graph.ontology import validate_graph
 
             store = _open(store_path, endpoint, read_only=True)
             try:
@@ -367,7 +367,7 @@ def ontology_check(no_data, store_path, endpoint) -> None:
               help="Also load the folder into one store, run kg merge, and score the grouping of accounts.")
 def evaluate(gold_dir, json_out, per_article, explain, merging) -> None:
     """Score extraction against gold annotations (NAME.txt + NAME.gold.json) in GOLD_DIR."""
-    from .evaluate import EvaluationError, evaluate_dir, render_explanations, render_report
+    from kg.ops.evaluate import EvaluationError, evaluate_dir, render_explanations, render_report
 
     try:
         report = evaluate_dir(Path(gold_dir))
@@ -377,7 +377,7 @@ def evaluate(gold_dir, json_out, per_article, explain, merging) -> None:
         click.echo(render_explanations(report))
     click.echo(render_report(report, per_article=per_article))
     if merging:
-        from .evaluate import evaluate_merging
+        from kg.ops.evaluate import evaluate_merging
 
         m = evaluate_merging(Path(gold_dir))
         report["merging"] = m
@@ -414,8 +414,8 @@ def link() -> None:
 def link_wikidata_cmd(wikidata_endpoint, offline, min_score, dry_run, undo, cache_dir, verbose,
                       store_path, endpoint) -> None:
     """Link places (GeoNames id, ISO 3166-2 code) and actors (names, kind, country) to Wikidata."""
-    from .link import DEFAULT_ENDPOINT, LINK_GRAPH, AnswerCache, LinkError, default_cache_dir, link_wikidata, unlink_wikidata
-    from .store import StoreError
+    from kg.ops.link import DEFAULT_ENDPOINT, LINK_GRAPH, AnswerCache, LinkError, default_cache_dir, link_wikidata, unlink_wikidata
+    from kg.store import StoreError
 
     if undo and (dry_run or offline):
         raise UsageProblem("--undo takes no --dry-run or --offline")
@@ -459,8 +459,8 @@ def link_wikidata_cmd(wikidata_endpoint, offline, min_score, dry_run, undo, cach
 @endpoint_option
 def merge(window, threshold, undo, store_path, endpoint) -> None:
     """Group event accounts from different articles into merged events (graph .../merged)."""
-    from .merge import merge_store, undo_merge
-    from .store import StoreError
+    from kg.ops.merge import merge_store, undo_merge
+    from kg.store import StoreError
 
     store = _open(store_path, endpoint, read_only=False)
     try:
@@ -479,7 +479,7 @@ def merge(window, threshold, undo, store_path, endpoint) -> None:
 
 
 def main() -> None:
-    from .interrupt import Interrupted
+    from kg.runtime.interrupt import Interrupted
 
     try:
         cli.main(standalone_mode=False)

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from kg.corpus import corpus_dir
+from kg.runtime.corpus import corpus_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIRS = [corpus_dir() / "dev", corpus_dir() / "homs-2015"]

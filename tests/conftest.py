@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.corpus import corpus_dir
+from kg.runtime.corpus import corpus_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "homs-offensive-2015.txt"
@@ -36,8 +36,8 @@ def run_kg(*args: str, store: Path | None = None, input: bytes | None = None, en
 
 @pytest.fixture(scope="session")
 def example_extraction():
-    from kg.extract import extract
-    from kg.readers import read_path
+    from kg.nlp.extract import extract
+    from kg.read.readers import read_path
 
     art = next(iter(read_path(str(EXAMPLE), published=dt.date(2015, 10, 15), outlet="Middle East Eye")))
     return next(iter(extract([art])))

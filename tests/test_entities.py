@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.entities import entity_quads, is_article_graph
-from kg.queries import bind_params, parse_query_file, run_named, term_value, with_bindings
+from kg.graph.entities import entity_quads, is_article_graph
+from kg.sparql.queries import bind_params, parse_query_file, run_named, term_value, with_bindings
 from kg.store import open_store
 from kg.store.embedded import EmbeddedStore
-from kg.vocab import ENTITIES_GRAPH
+from kg.model.vocab import ENTITIES_GRAPH
 
 from .conftest import CORPUS, ROOT, run_kg
 

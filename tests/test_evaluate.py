@@ -8,8 +8,8 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from kg.evaluate import _MemoryStore, norm_name, score_article, system_view
-from kg.vocab import sparql_prefixes
+from kg.ops.evaluate import _MemoryStore, norm_name, score_article, system_view
+from kg.model.vocab import sparql_prefixes
 
 from .conftest import run_kg
 

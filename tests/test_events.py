@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from kg.extract import extract
-from kg.readers import article_from_text
+from kg.nlp.extract import extract
+from kg.read.readers import article_from_text
 
 TEXTS = {
     "sum-along-with": "Clashes in Darfur\nAt least 40 soldiers were killed along with 25 RSF fighters in clashes near "

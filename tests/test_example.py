@@ -75,7 +75,7 @@ def test_cli_events_csv_and_json(example_store):
 
 
 def test_every_named_query_runs_on_the_example(example_store):
-    from kg.queries import named_queries
+    from kg.sparql.queries import named_queries
 
     samples = {"place": "Homs province", "actor": "Syrian army", "subject": "Syrian rebels", "object": "Talbisseh",
                "date": "2015-10-20"}
@@ -119,8 +119,8 @@ def test_stats(example_store):
 
 
 def test_store_data_conforms_to_shapes(example_store):
-    from kg.ontology import validate_graph
-    from kg.stats import data_graph
+    from kg.graph.ontology import validate_graph
+    from kg.ops.stats import data_graph
     from kg.store import open_store
 
     with open_store(str(example_store), read_only=True) as store:

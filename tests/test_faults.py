@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.ingest import ingest_articles
-from kg.readers import read_all
+from kg.ops.ingest import ingest_articles
+from kg.read.readers import read_all
 from kg.store.base import StoreError
 from kg.store.embedded import EmbeddedStore
 from kg.store.endpoint import EndpointStore
@@ -58,7 +58,7 @@ def articles(tmp_path_factory):
     paths = [str(CORPUS / "dev" / a) for a in ARTICLES]
     if not all(Path(p).exists() for p in paths):
         pytest.skip("corpus articles not found")
-    from kg.parallel import graphs_in_process
+    from kg.ops.parallel import graphs_in_process
 
     arts = list(read_all(paths))
     graphs = {a.key: q for a, q in graphs_in_process(arts)}
@@ -76,9 +76,9 @@ def cached_extraction(monkeypatch, request):
     if "articles" not in request.fixturenames:
         return
     arts, graphs, _ = request.getfixturevalue("articles")
-    import kg.parallel
+    import kg.ops.parallel
 
-    monkeypatch.setattr(kg.parallel, "article_graphs",
+    monkeypatch.setattr(kg.ops.parallel, "article_graphs",
                         lambda items, workers=1, batch_size=16: ((a, graphs[a.key]) for a in items))
 
 
@@ -225,8 +225,8 @@ def wd(tmp_path_factory):
 def wd_reference(wd, example_store, tmp_path_factory):
     """Entities of the example store, linked once through the proxy with no fault: the links and
     the cache rows every faulty run is compared with."""
-    from kg.link.client import AnswerCache, SparqlClient
-    from kg.link.wikidata import link_entities, read_entities
+    from kg.ops.link.client import AnswerCache, SparqlClient
+    from kg.ops.link.wikidata import link_entities, read_entities
 
     store = EmbeddedStore(example_store, read_only=True)
     try:
@@ -254,8 +254,8 @@ def _cache_rows(folder: Path) -> set[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("fault", ["500", "503", "429", "reset", "stall", "truncate", "malformed"])
 def test_link_wikidata_survives_a_failing_endpoint(wd, wd_reference, tmp_path, monkeypatch, fault):
-    from kg.link.client import AnswerCache, LinkError, SparqlClient
-    from kg.link.wikidata import link_entities
+    from kg.ops.link.client import AnswerCache, LinkError, SparqlClient
+    from kg.ops.link.wikidata import link_entities
 
     monkeypatch.setenv("KG_WIKIDATA_TIMEOUT", "0.6")
     monkeypatch.setenv("KG_WIKIDATA_RETRIES", "2")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import extract
-from kg.readers import article_from_text
+from kg.nlp.extract import extract
+from kg.read.readers import article_from_text
 
 DATA = Path(__file__).parent / "data"
 DATES = {"congo-m23-sake": dt.date(2024, 2, 7), "ukraine-kharkiv-strike": dt.date(2024, 3, 14),

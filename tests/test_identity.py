@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from kg.extract import extract
-from kg.readers import article_from_text
+from kg.nlp.extract import extract
+from kg.read.readers import article_from_text
 
 
 def _extract(*texts: str):

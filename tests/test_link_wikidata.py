@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.link.client import AnswerCache, LinkError, SparqlClient, retry_after_seconds
-from kg.link.wikidata import LINK_GRAPH, Entity, link_entities, link_wikidata, read_entities, search_names
+from kg.ops.link.client import AnswerCache, LinkError, SparqlClient, retry_after_seconds
+from kg.ops.link.wikidata import LINK_GRAPH, Entity, link_entities, link_wikidata, read_entities, search_names
 from kg.store import open_store
 
 from .conftest import CORPUS, ROOT, run_kg
@@ -78,7 +78,7 @@ def test_example_precision_recall(linked_example):
         nodes = [e.iri for e in read_entities(s)]
     finally:
         s.close()
-    from kg.link.wikidata import Link
+    from kg.ops.link.wikidata import Link
 
     links = [Link(n, "", q, "", sc, m) for n, (q, sc, m) in _links(store).items()]
     sc = score_links(links, nodes)
@@ -144,8 +144,8 @@ def test_usage_errors(tmp_path):
 
 
 def test_linked_store_conforms_to_shapes(linked_example):
-    from kg.ontology import validate_graph
-    from kg.stats import data_graph
+    from kg.graph.ontology import validate_graph
+    from kg.ops.stats import data_graph
 
     store, _, _ = linked_example
     s = open_store(str(store), read_only=True)

@@ -73,8 +73,8 @@ def test_never_two_accounts_of_one_article_in_one_event(homs_store):
 
 
 def test_merged_graph_conforms_to_shapes(homs_store):
-    from kg.ontology import validate_graph
-    from kg.stats import data_graph
+    from kg.graph.ontology import validate_graph
+    from kg.ops.stats import data_graph
     from kg.store import open_store
 
     with open_store(str(homs_store), read_only=True) as store:
@@ -109,7 +109,7 @@ def test_disputed_events_list_each_disagreement_once(homs_store):
 def test_pair_score_rules():
     import datetime as dt
 
-    from kg.merge import Account, PlaceIndex, pair_score
+    from kg.ops.merge import Account, PlaceIndex, pair_score
 
     d = dt.date(2015, 10, 15)
     a = Account("e1", "art1", {"Airstrike"}, "p/talbiseh", d, True, 10, {"ru-af"})
@@ -130,7 +130,7 @@ def test_pair_score_rules():
 def test_pair_score_near_places_and_distinct_happenings():
     import datetime as dt
 
-    from kg.merge import Account, PlaceIndex, pair_score
+    from kg.ops.merge import Account, PlaceIndex, pair_score
 
     d = dt.date(2015, 10, 15)
     coords = {"p/talbiseh": (34.84, 36.73), "p/homs": (34.73, 36.71), "p/hama": (35.13, 36.76)}

@@ -1,5 +1,5 @@
 """Tests of the ontology (ontology/ckg.ttl), the SHACL shapes (ontology/shapes.ttl) and
-kg.ontology: the DESIGN.md vocabulary exists, HermiT finds the ontology consistent,
+kg.graph.ontology: the DESIGN.md vocabulary exists, HermiT finds the ontology consistent,
 hand-made data of the shape docs/model.md describes conforms, and broken data does not.
 
 HermiT starts a JVM per run, so the reasoner runs are few and shared by fixtures.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 try:  # a source checkout without an installed package
-    import kg.ontology  # noqa: F401
+    import kg.graph.ontology  # noqa: F401
 except ModuleNotFoundError:  # pragma: no cover - depends on how the tests are run
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -23,7 +23,7 @@ import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg import ontology as ko
+from kg.graph import ontology as ko
 
 CKG = Namespace("https://w3id.org/conflict-kg/ontology#")
 CKR = Namespace("https://w3id.org/conflict-kg/id/")

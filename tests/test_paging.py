@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from kg.queries import QueryError, bind_params, named_queries, paged, parse_query_file, run_named, term_value, with_bindings
+from kg.sparql.queries import QueryError, bind_params, named_queries, paged, parse_query_file, run_named, term_value, with_bindings
 from kg.store import open_store
 
 from .conftest import CORPUS, ROOT, run_kg

@@ -9,7 +9,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.readers import InputError, _jsonl_record, article_from_text
+from kg.read.readers import InputError, _jsonl_record, article_from_text
 
 WORDS = ["rebels", "army", "killed", "Homs", "Talbiseh", "airstrike", "said", "the", "at least", "10", "on Monday",
          "Syrian", "Russian", "warplanes", "backed by", "captured", "town of", "province", "—", "(AP)", "\n\n", ",", "."]
@@ -23,9 +23,9 @@ texty = st.one_of(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texty)
 def test_any_text_extracts_and_validates(text):
-    from kg.extract import extract
-    from kg.ontology import validate_graph
-    from kg.rdf import graph_triples
+    from kg.nlp.extract import extract
+    from kg.graph.ontology import validate_graph
+    from kg.graph.rdf import graph_triples
 
     try:
         art = article_from_text(text, source="prop", published=dt.date(2020, 5, 7))

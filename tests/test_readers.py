@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kg.readers import InputError, article_from_text, decode_bytes, is_furniture, parse_date, read_path
+from kg.read.readers import InputError, article_from_text, decode_bytes, is_furniture, parse_date, read_path
 
 from .conftest import EXAMPLE
 

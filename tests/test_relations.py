@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from kg.extract import extract
-from kg.readers import article_from_text
+from kg.nlp.extract import extract
+from kg.read.readers import article_from_text
 
 TEXTS = {
     "houthis-backed-by": "ADEN, Yemen (Reuters) — Houthi rebels, backed by Iran, fired missiles at the city of Marib "

@@ -169,8 +169,8 @@ def test_a_run_killed_before_its_merge_is_merged_by_the_rerun(batch, clean, tmp_
 
     import pyoxigraph as ox
 
-    from kg.ingest import MERGE_PENDING_GRAPH, mark_merge_pending
-    from kg.merge import MERGED_GRAPH
+    from kg.ops.ingest import MERGE_PENDING_GRAPH, mark_merge_pending
+    from kg.ops.merge import MERGED_GRAPH
     from kg.store.embedded import EmbeddedStore
 
     store = tmp_path / "s"

@@ -10,7 +10,7 @@ from .conftest import CORPUS, run_kg
 
 
 def _jsonl(path, names):
-    from kg.readers import article_from_text
+    from kg.read.readers import article_from_text
 
     with path.open("w", encoding="utf-8") as f:
         for n in names:
@@ -23,7 +23,7 @@ NAMES = ["afghanistan-nerkh-district.txt", "cameroon-galim-attack.txt", "car-tag
 
 
 def test_jsonl_is_streamed_not_read_whole(tmp_path):
-    from kg.readers import read_path
+    from kg.read.readers import read_path
 
     big = tmp_path / "big.jsonl"
     line = json.dumps({"title": "Clashes in Rastan", "text": "Rebels shelled the town of Rastan. " * 40}) + "\n"

@@ -75,7 +75,7 @@ def test_limits_and_bad_queries(endpoint):
 
 
 def test_service_detection_ignores_strings_iris_and_variables():
-    from kg.serve import uses_service
+    from kg.ops.serve import uses_service
 
     assert uses_service("SELECT * WHERE { service <http://x/> { ?s ?p ?o } }")
     assert not uses_service('SELECT ?service WHERE { ?service rdfs:label "SERVICE <x>" . <http://x/SERVICE> ?p ?o }')

@@ -1,8 +1,8 @@
 """Places: the offline GeoNames gazetteer, name normalisation and place resolution."""
 
-from .gazetteer import GazPlace, Gazetteer, GazetteerError, place_iri_suffix
-from .normalise import normalise_place
-from .resolve import resolve_place, split_level
+from kg.geo.gazetteer import GazPlace, Gazetteer, GazetteerError, place_iri_suffix
+from kg.geo.normalise import normalise_place
+from kg.geo.resolve import resolve_place, split_level
 
 __all__ = [
     "GazPlace",

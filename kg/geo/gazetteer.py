@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from .normalise import normalise_place
+from kg.geo.normalise import normalise_place
 
 __all__ = ["GazPlace", "Gazetteer", "GazetteerError"]
 

@@ -34,8 +34,8 @@ import math
 import re
 from collections.abc import Sequence
 
-from .gazetteer import POPULATED, GazPlace, Gazetteer, place_iri_suffix
-from .normalise import normalise_place
+from kg.geo.gazetteer import POPULATED, GazPlace, Gazetteer, place_iri_suffix
+from kg.geo.normalise import normalise_place
 
 __all__ = ["resolve_place", "split_level", "place_iri_suffix", "LEVEL_WORDS"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .base import QueryResult, Store, StoreError
+from kg.store.base import QueryResult, Store, StoreError
 
 __all__ = ["QueryResult", "Store", "StoreError", "open_store"]
 
@@ -15,9 +15,9 @@ def open_store(
     """Open the store named on the command line or in the environment (endpoint wins if given)."""
     endpoint = endpoint or os.environ.get("KG_ENDPOINT")
     if endpoint:
-        from .endpoint import EndpointStore  # httpx is imported only when a server is used
+        from kg.store.endpoint import EndpointStore  # httpx is imported only when a server is used
 
         return EndpointStore(endpoint, read_only=read_only)
-    from .embedded import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(store or os.environ.get("KG_STORE") or "./kg-store", read_only=read_only)

@@ -9,10 +9,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..entities import NAME_KEY, NAME_PREDICATES, entity_quads, is_article_graph, name_key
-from ..ontology import ontology_path
-from ..vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF
-from .base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
+from kg.graph.entities import NAME_KEY, NAME_PREDICATES, entity_quads, is_article_graph, name_key
+from kg.graph.ontology import ontology_path
+from kg.model.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF
+from kg.store.base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
 
 ENTITY_CACHE_MAX = 50_000  # entity facts remembered as written (about 10 MB at most)
 

@@ -45,11 +45,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from ..entities import entity_quads, is_article_graph, mark_stale_update, rebuild_update, refresh_stale_update
-from ..ontology import ontology_path
-from ..vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, OWL, sparql_prefixes
-from .base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
-from ..httputil import env_number, retry_after_seconds
+from kg.graph.entities import entity_quads, is_article_graph, mark_stale_update, rebuild_update, refresh_stale_update
+from kg.graph.ontology import ontology_path
+from kg.model.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, OWL, sparql_prefixes
+from kg.store.base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
+from kg.runtime.httputil import env_number, retry_after_seconds
 
 KG_GRAPHS = "https://w3id.org/conflict-kg/"
 ACCEPT_RESULTS = (
@@ -355,7 +355,7 @@ class EndpointStore(Store):
     # -- SPARQL -------------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
         if bindings:
-            from ..queries import with_bindings
+            from kg.sparql.queries import with_bindings
 
             sparql = with_bindings(sparql, dict(bindings))
         text = _with_prefixes(sparql)

@@ -1,0 +1,130 @@
+"""The shared entities graph (https://w3id.org/conflict-kg/entities): each actor and place once.
+
+Why it exists: every article graph is self-contained (it repeats the label, type, aliases,
+country, hierarchy and GeoNames facts of every actor and place it names), which keeps an
+article's provenance whole and lets it be replaced or dropped as one graph. But over the union of
+thousands of article graphs each such fact exists once per article, and joins on them multiply
+(a query that looked up "the label of each agent" met 5,000 copies of the Syrian army's label).
+So the stores keep, next to the article graphs and written in the same transaction (embedded
+store) or the same update request (SPARQL server), one deduplicated copy of those descriptive
+facts, and the named queries read labels, types and hierarchy from it with
+`GRAPH <https://w3id.org/conflict-kg/entities> { ... }`, per-article facts from the article graphs.
+
+What goes in: every triple of an article graph whose subject is an actor or place node (IRI under
+ckr:actor/ or ckr:place/, including a place's geometry node) except the per-article claims
+(ckg:mentionedIn, ckg:controls, ckg:supports: who said what, and when, stays with the article).
+Added: `ckg:nameKey`, the lower-cased form of every rdfs:label and skos:altLabel, so that a
+case-insensitive name lookup is an index lookup instead of a filter over every name (the named
+queries bind `?<param>Key` for each label parameter; see kg/queries.py).
+
+Entity facts are idempotent (a set), so writing them again for an article already described
+changes nothing. Replacing or dropping an article removes the facts that only it stated (the
+embedded store checks each in Python; a server's update request notes the article's nodes and
+recomputes them from the article graphs that remain), so the graph never keeps a fact no article
+states.
+A store written by an older conflict-kg has no entities graph: `rebuild_entities` derives it
+from the article graphs once (the stores call it when they open such a store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kg.model.vocab import CKG, CKR, ENTITIES_GRAPH, RDFS, SKOS
+
+ARTICLE_PREFIX = CKR + "article/"
+ENTITY_PREFIXES = (CKR + "actor/", CKR + "place/")
+# per-article claims: they stay in the article graphs only
+PER_ARTICLE = frozenset({CKG + "mentionedIn", CKG + "controls", CKG + "supports"})
+NAME_PREDICATES = frozenset({RDFS + "label", SKOS + "altLabel"})
+NAME_KEY = CKG + "nameKey"
+# a SPARQL server's write request notes here which nodes the articles it replaces described, so
+# that the same request can recompute them after the replace (then drops it)
+STALE_GRAPH = ENTITIES_GRAPH + "/stale"
+STALE = ENTITIES_GRAPH + "/stale#node"
+
+
+def is_article_graph(graph: str) -> bool:
+    """Article graphs are the ones whose entity facts are mirrored."""
+    return graph.startswith(ARTICLE_PREFIX)
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a name: lower case, as SPARQL's LCASE(STR(?name)) gives it."""
+    return name.lower()
+
+
+def entity_quads(quads: Iterable[Any]) -> list[Any]:
+    """The entity facts among an article graph's quads (or triples), as quads of the entities
+    graph, without repeats, plus a ckg:nameKey for every name. (Runs for every article written:
+    terms are compared as pyoxigraph objects, and each subject is classified once.)"""
+    import pyoxigraph as ox
+
+    g = ox.NamedNode(ENTITIES_GRAPH)
+    key = ox.NamedNode(NAME_KEY)
+    per_article = {ox.NamedNode(p) for p in PER_ARTICLE}
+    names = {ox.NamedNode(p) for p in NAME_PREDICATES}
+    is_entity: dict[Any, bool] = {}
+    out: dict[Any, None] = {}
+    for q in quads:
+        s = q.subject
+        e = is_entity.get(s)
+        if e is None:
+            e = is_entity[s] = isinstance(s, ox.NamedNode) and s.value.startswith(ENTITY_PREFIXES)
+        if not e:
+            continue
+        p = q.predicate
+        if p in per_article:
+            continue
+        o = q.object
+        out[ox.Quad(s, p, o, g)] = None
+        if p in names and isinstance(o, ox.Literal):
+            out[ox.Quad(s, key, ox.Literal(name_key(o.value)), g)] = None
+    return list(out)
+
+
+def _entity_filter(var: str = "?s") -> str:
+    starts = " || ".join(f'STRSTARTS(STR({var}), "{p}")' for p in ENTITY_PREFIXES)
+    excluded = ", ".join(f"<{p}>" for p in sorted(PER_ARTICLE))
+    return f"FILTER({starts}) FILTER(?p NOT IN ({excluded}))"
+
+
+def _name_key_insert(values: str = "") -> str:
+    names = " ".join(f"<{p}>" for p in sorted(NAME_PREDICATES))
+    return (f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s <{NAME_KEY}> ?k }} }} WHERE {{ {values} "
+            f"GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?np {{ {names} }} ?s ?np ?n }} FILTER(isLiteral(?n)) "
+            f"BIND(LCASE(STR(?n)) AS ?k) }}")
+
+
+def mark_stale_update(graphs: Iterable[str]) -> str:
+    """SPARQL Update noting the actor and place nodes these (article) graphs describe now, before
+    they are replaced; nothing for graphs that do not exist yet."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    starts = " || ".join(f'STRSTARTS(STR(?s), "{p}")' for p in ENTITY_PREFIXES)
+    return (f"INSERT {{ GRAPH <{STALE_GRAPH}> {{ ?s <{STALE}> true }} }} WHERE {{ VALUES ?g {{ {values} }} "
+            f"GRAPH ?g {{ ?s ?p ?o }} FILTER({starts}) }}")
+
+
+def refresh_stale_update() -> str:
+    """SPARQL Update recomputing the entity facts of the nodes noted by `mark_stale_update` from
+    the article graphs as they are now, then forgetting the note. Cheap when nothing was noted."""
+    stale = f"GRAPH <{STALE_GRAPH}> {{ ?s <{STALE}> true }}"
+    return (
+        f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {stale} GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} ;\n"
+        f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {stale} GRAPH ?g {{ ?s ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?g), "{ARTICLE_PREFIX}")) {_entity_filter()} }} ;\n'
+        + _name_key_insert(stale) + f" ;\nDROP SILENT GRAPH <{STALE_GRAPH}>"
+    )
+
+
+def rebuild_update() -> str:
+    """SPARQL Update deriving the whole entities graph from the article graphs (a server's
+    one-off migration; the embedded store does the same in Python, much faster)."""
+    return (
+        f"DROP SILENT GRAPH <{ENTITIES_GRAPH}> ;\n"
+        f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?g), "{ARTICLE_PREFIX}")) {_entity_filter()} }} ;\n'
+        + _name_key_insert()
+    )
+

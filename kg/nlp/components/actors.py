@@ -1,0 +1,497 @@
+"""spaCy component `ckg_actors`: finds armed actors, governments, monitors and outlets, and types them.
+
+Three sources, strongest first:
+1. the actor lexicon (kg/data/actors.json): names, aliases, acronyms -> class, country, Wikidata;
+2. generic patterns: [nationality | country's] [government|regime|pro-government] force-noun
+   ("Syrian troops", "Russian warplanes", "Saudi-led coalition jets", "government forces"), role
+   nouns ("rebels", "militants", "gunmen") and state media; the side's country comes from the
+   nationality word or, failing that, the article's main country. Generic mentions of one side get
+   one key (`actor/sy/army`), the same in every article;
+3. remaining named entities (ORG, PERSON) typed by keywords in their names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.model.records import ActorRecord
+from kg.nlp.lexicon import (
+    generic_state_name,
+    LexActor,
+    actor_lexicon,
+    country_adjective,
+    country_words,
+    fold,
+    keyword_class,
+    metonyms,
+    nationality_words,
+    patterns,
+    slug,
+)
+from kg.nlp.state import DocState, Mention, TokenTable, state
+
+ROLE_PEOPLE = {"leader", "official", "resident", "witness", "activist", "analyst", "spokesman", "spokeswoman",
+               "spokesperson", "commander", "governor", "mayor", "lawmaker", "chief", "source", "doctor", "journalist"}
+NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
+STATE_UNIT = re.compile(
+    r"\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"eighteenth|infantry|mechani[sz]ed|armou?red|ranger|airborne|marine|special operations|task force)\b",
+    re.IGNORECASE,
+)
+COREF_HEADS = {"observatory", "monitor", "group", "ministry", "agency", "mission", "coalition", "movement", "army"}
+MODIFIERS = {"health", "security", "military", "local", "regional", "provincial", "government", "state", "police",
+             "intelligence", "defence", "defense", "interior", "foreign", "medical", "border", "special", "elite"}
+_ARMED = frozenset({"RebelGroup", "JihadistGroup"})
+AMBIGUOUS_ROLES = {
+    "militants": _ARMED, "fighters": _ARMED, "insurgents": _ARMED, "terrorists": _ARMED, "jihadists": _ARMED,
+    "extremists": _ARMED, "guerrillas": _ARMED,
+    "gunmen": _ARMED | {"Militia"}, "attackers": _ARMED | {"Militia"}, "assailants": _ARMED | {"Militia"},
+}
+NOT_ACTORS = {"youtube", "facebook", "twitter", "x", "telegram", "whatsapp", "instagram", "tiktok", "god", "allah"}
+
+
+def _title_case(headline: str) -> bool:
+    words = [w for w in headline.split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) / len(words) > 0.8
+
+
+def _inside_longer_name(doc: Doc, s: int, e: int) -> bool:
+    """Whether a lexicon match is the tail of a longer proper name that NER saw whole: the
+    words before it are capitalised proper nouns of the same entity, none a nationality or country."""
+    if s == 0 or e - s < 2:
+        return False
+    prev = doc[s - 1]
+    if prev.pos_ != "PROPN" or not prev.text[:1].isupper() or prev.ent_iob_ == "O" or doc[s].ent_iob_ != "I":
+        return False
+    f = fold(prev.text)
+    return f not in nationality_words() and f not in country_words()
+
+
+def generic_key(cc: str | None, cls: str) -> str:
+    roles = patterns()["generic_role_keys"]
+    return f"actor/{(cc or 'xx').lower()}/{roles[cls]}"
+
+
+def generic_label(cc: str | None, cls: str) -> str:
+    tmpl = patterns()["generic_role_labels"][cls]
+    adj = country_adjective(cc) if cc else ""
+    return tmpl.format(adj=adj).strip()
+
+
+class ActorFinder:
+    _matchers: tuple[PhraseMatcher, PhraseMatcher, dict[str, LexActor]] | None = None
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.nlp = nlp
+        self.lex_by_id = {a.id: a for a in actor_lexicon()}
+        self.lower_matcher, self.orth_matcher = self._build(nlp)
+        p = patterns()
+        self.force = p["force_nouns"]
+        self.roles = p["role_nouns"]
+        self.sides = p["side_adjectives"]
+        self.titles = set(p["person_titles"])
+        self.first_words = {w.split()[0].split("-")[0] for w in [*self.force, *self.roles]}
+        self._places_here: set[str] = set()  # the current article's place names (set by _entities)
+        self._table: TokenTable | None = None  # the current article's token table (set by __call__)
+
+    def _build(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
+        lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        tok = nlp.tokenizer
+        for a in actor_lexicon():
+            long_names = [n for n in [a.name, *a.aliases] if len(n) > 4 or " " in n]
+            # short forms match case-sensitively, and only when written as acronyms ('KAN' yes, 'Kan' no)
+            short = [n for n in [*a.acronyms, *[x for x in [a.name, *a.aliases] if x not in long_names]]
+                     if n.isupper() or sum(c.isupper() for c in n) >= 2]
+            if long_names:
+                lower.add(a.id, [tok(n) for n in long_names])
+            if short:
+                orth.add(a.id, [tok(n) for n in short])
+        return lower, orth
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _country_of(self, doc: Doc, i: int) -> tuple[str | None, int]:
+        """Country named by the modifier ending at token i-1 ("Syrian", "Syria's", "Saudi-led"),
+        and where that modifier starts."""
+        if i <= 0:
+            return None, i
+        nat, cw = nationality_words(), country_words()
+        table = self._table  # the doc's token table: span texts without Tokens
+        t = doc[i - 1]
+        if t.text in ("'s", "’s") and i >= 2:
+            for n in (2, 1):
+                s = i - 1 - n
+                if s >= 0:
+                    f = fold(table.span_text(s, i - 1))
+                    if f in cw:
+                        return cw[f], s
+            return None, i
+        for n in (2, 1):
+            s = i - n
+            if s >= 0 and not doc[s].is_space:
+                f = fold(table.span_text(s, i))
+                if f in nat:
+                    return nat[f], s
+                if f in cw and doc[s].text[:1].isupper():
+                    return cw[f], s
+        # "Palestinian health officials", "Malian security sources": one modifier in between
+        if i >= 2 and doc[i - 1].is_lower and doc[i - 1].pos_ in ("NOUN", "ADJ") and doc[i - 1].lower_ in MODIFIERS:
+            f = fold(doc[i - 2].text)
+            if f in nat:
+                return nat[f], i - 2
+        # "Saudi-led", "Turkish-backed": the country leads or backs, the force is not its own
+        return None, i
+
+    def _add(self, st: DocState, key: str, label: str, cls: str, cc: str | None, start: int, end: int,
+             text: str, *, generic: bool = False, wikidata: str | None = None) -> None:
+        rec = st.actors.get(key)
+        if rec is None:
+            rec = ActorRecord(key=key, label=label, cls=cls, country=cc, wikidata=wikidata)
+            st.actors[key] = rec
+        text = " ".join(text.split())
+        rec.aliases.add(text)
+        st.add_mention(Mention(start, end, key, "actor", text, generic=generic))
+
+    # -- passes ------------------------------------------------------------------------------
+    def _lexicon(self, doc: Doc, st: DocState) -> None:
+        matches = self.lower_matcher(doc) + self.orth_matcher(doc)
+        spans = sorted(
+            ((doc.vocab.strings[m], s, e) for m, s, e in matches), key=lambda x: (-(x[2] - x[1]), x[1])
+        )
+        for lex_id, s, e in spans:
+            if st.overlapping(s, e, "actor"):
+                continue
+            if any(m.start <= s and e <= m.end and m.end - m.start > e - s for m in st.overlapping(s, e, "place")):
+                continue  # 'AU' inside 'PORT-AU-PRINCE'
+            if _inside_longer_name(doc, s, e):
+                continue  # "Security Council" in "the Kurdistan Region Security Council": another body
+            a = self.lex_by_id[lex_id]
+            key = f"actor/{a.key}"
+            label = generic_label(a.country, a.cls) if "/" in a.key else a.name
+            # the place finder may have claimed the same words ('Hezbollah' is no place); an actor
+            # name from the lexicon wins over a place guess unless it is a country
+            self._add(st, key, label, a.cls, a.country, s, e, doc[s:e].text, wikidata=a.wikidata if "/" not in a.key else None)
+            if a.country:
+                st.countries[a.country] += 0.5
+
+    def _generic(self, doc: Doc, st: DocState) -> None:
+        main = st.main_country
+        n = len(doc)
+        table = st.tokens(doc)
+        lowers = table.lower
+        i = 0
+        while i < n:
+            matched = False
+            if lowers[i] not in self.first_words:
+                i += 1
+                continue
+            for width in (3, 2, 1):
+                if i + width > n:
+                    continue
+                phrase = table.span_text(i, i + width).lower() if width > 1 else lowers[i]
+                cls = self.force.get(phrase)
+                is_role = False
+                if cls is None:
+                    cls = self.roles.get(phrase)
+                    is_role = cls is not None
+                if cls is None:
+                    continue
+                if st.overlapping(i, i + width, "actor"):
+                    continue
+                start = i
+                side = None
+                if start > 0 and doc[start - 1].lower_ in self.sides:
+                    side = doc[start - 1].lower_
+                    start -= 1
+                elif start > 1 and doc[start - 1].text == "-" and doc[start - 2].lower_ in self.sides:
+                    side = doc[start - 2].lower_
+                    start -= 2
+                cc, cstart = self._country_of(doc, start)
+                if cc:
+                    start = cstart
+                named = self._named_before(doc, st, start) or self._possessor_group(doc, st, start, is_role or cls in NON_STATE)
+                if named is not None and (is_role or cls in NON_STATE):
+                    m = named
+                    self._add(st, m.key, st.actors[m.key].label, st.actors[m.key].cls, st.actors[m.key].country,
+                              m.start, i + width, doc[m.start : i + width].text)
+                    i += width
+                    matched = True
+                    break
+                cls = self._refine(cls, side, phrase, cc)
+                if cls is None:
+                    continue
+                if cls == "StateForce" and phrase == "forces" and start > 0 and doc[start - 1].lower_ in ("its", "their"):
+                    cls = "Army"  # "its forces", said of a state or its army
+                if cc is None:
+                    if not self._generic_ok(doc, i, width, phrase, side, is_role):
+                        continue
+                    cc = self._possessor_country(doc, st, start) or main
+                key = self._side_key(st, cls, cc, is_role, phrase, i)
+                rec = st.actors.get(key)
+                label = rec.label if rec else generic_label(cc, cls)
+                self._add(st, key, label, rec.cls if rec else cls, cc, start, i + width, doc[start : i + width].text,
+                          generic=True)
+                i += width
+                matched = True
+                break
+            if not matched:
+                i += 1
+
+    def _named_before(self, doc: Doc, st: DocState, start: int) -> Mention | None:
+        """'al-Shabab militants', 'ELN rebels': the role noun names the group just before it."""
+        m = st.mention_at(start - 1, "actor")
+        if m is not None and not m.generic and st.actors[m.key].cls not in ("Country", "Person", "MediaOutlet", "Monitor", "Civilians", "Government"):
+            return m  # "peshmerga fighters", "Wagner fighters": the role noun is the named force's own
+        return None
+
+    def _refine(self, cls: str, side: str | None, phrase: str, cc: str | None) -> str | None:
+        if side in ("government", "regime") and cls in ("StateForce", "Army"):
+            return "Army"
+        if side == "pro-government":
+            return "Militia"
+        if side in ("rebel", "opposition", "insurgent", "separatist") and cls in ("StateForce",):
+            return "RebelGroup"
+        if side in ("jihadist", "islamist", "militant", "terrorist") and cls in ("StateForce",):
+            return "JihadistGroup"
+        if side == "militia":
+            return "Militia"
+        if side == "state" and cls == "MediaOutlet":
+            return "MediaOutlet"
+        if phrase in ("intelligence",) and cc is None:
+            return None
+        return cls
+
+    def _generic_ok(self, doc: Doc, i: int, width: int, phrase: str, side: str | None, is_role: bool) -> bool:
+        """Without a nationality, only phrases that name a side on their own count."""
+        if is_role or side:
+            return True
+        if i > 0 and doc[i - 1].lower_ in ("its", "their", "government", "regime") and phrase in ("forces", "troops", "soldiers"):
+            return True
+        standalone = {"army", "troops", "soldiers", "military", "security forces", "police", "government", "regime",
+                      "authorities", "state media", "state television", "state tv", "security personnel",
+                      "security men", "policemen", "police officers", "armed forces", "air force", "navy",
+                      "defence forces", "defense forces",
+                      "warplanes", "gendarmes", "gendarmerie", "civilians", "jets", "helicopters", "state news agency"}
+        return phrase in standalone
+
+    def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "", at: int = 0) -> str:
+        """A generic non-state side links to the one named group of its kind in the article, if
+        there is exactly one ('the rebels' in an M23 story). Words that fit several kinds of armed
+        group ('militants', 'insurgents', 'gunmen', 'the attackers') link to the group of a fitting
+        kind named most recently before them ('Boko Haram ... The attackers')."""
+        if cls in NON_STATE:
+            named = [a for a in st.actors.values() if a.cls in NON_STATE and "/" not in a.key.removeprefix("actor/")]
+            if phrase in AMBIGUOUS_ROLES:
+                fits = AMBIGUOUS_ROLES[phrase]
+                before = [m for m in st.mentions if m.kind == "actor" and m.end <= at and not m.generic
+                          and st.actors[m.key].cls in fits and "/" not in m.key.removeprefix("actor/")]
+                if before:
+                    return before[-1].key
+            same = [a for a in named if a.cls == cls]
+            if len(same) == 1:
+                return same[0].key
+        return generic_key(cc, cls)
+
+    @staticmethod
+    def _possessor_group(doc: Doc, st: DocState, start: int, armed: bool) -> Mention | None:
+        """'Hamas denied that its fighters ...': the fighters are the group's own."""
+        if not armed or start == 0 or doc[start - 1].lower_ not in ("its", "their"):
+            return None
+        sent = doc[start].sent
+        before = [m for m in st.mentions if m.kind == "actor" and sent.start <= m.start < start and not m.generic]
+        if before and st.actors[before[-1].key].cls in NON_STATE:
+            return before[-1]
+        return None
+
+    @staticmethod
+    def _possessor_country(doc: Doc, st: DocState, start: int) -> str | None:
+        """'Russia's defence ministry said its troops ...': 'its' is the speaker's side."""
+        if start == 0 or doc[start - 1].lower_ not in ("its", "their"):
+            return None
+        sent = doc[start].sent
+        before = [m for m in st.mentions if m.kind == "actor" and sent.start <= m.start < start]
+        for m in reversed(before):
+            cc = st.actors[m.key].country
+            if cc:
+                return cc
+        return None
+
+    def _entities(self, doc: Doc, st: DocState) -> None:
+        # the article's place names, once: the place finder ran before this component
+        self._places_here = {fold(n) for p in st.places.values() if p.mentioned and p.cls != "Country"
+                             for n in (p.label, *p.aliases)}
+        title_case: bool | None = None  # the headline's, read once
+        for e in doc.ents:
+            if e.label_ not in ("ORG", "PERSON", "NORP"):
+                continue
+            if e.start_char < st.body_start:
+                if title_case is None:
+                    title_case = _title_case(st.tokens(doc).doc_text[: st.body_start])
+                if title_case:
+                    continue  # in a Title Case Headline every word looks like a name
+            parts = re.split(r"\s*/\s*", e.text)
+            offset = 0
+            for part in parts:
+                pstart = e.text.find(part, offset)
+                offset = pstart + len(part)
+                span = doc.char_span(e.start_char + pstart, e.start_char + pstart + len(part), alignment_mode="expand")
+                if span is None or not part.strip():
+                    continue
+                if st.covered(span.start, span.end):
+                    continue
+                self._entity(doc, st, span, e.label_)
+
+    def _entity(self, doc: Doc, st: DocState, span: Span, label: str) -> None:
+        while len(span) > 1 and span[0].lower_ in ("the", "a", "an"):
+            span = doc[span.start + 1 : span.end]
+        while len(span) > 1 and span[-1].text in ("'s", "’s", "'", "’"):
+            span = doc[span.start : span.end - 1]  # NER's "Haftar's": the name, not the possessive
+        text = span.text.strip()
+        f = fold(text)
+        if not f or f in NOT_ACTORS or len(f) < 2:
+            return
+        if f in metonyms():
+            cc = metonyms()[f]
+            self._country_actor(doc, st, cc, span)
+            return
+        if label == "NORP":
+            return
+        if not any(t.text[:1].isupper() for t in span if t.is_alpha):
+            return  # NER's "warplanes": a common noun names no one (the generic patterns read it)
+        last = {a.label.split()[-1]: a for a in st.actors.values() if a.cls == "Person"}
+        if len(span) == 1 and text in last:
+            a = last[text]  # "Aguer" after "Philip Aguer": the same person
+            self._add(st, a.key, a.label, "Person", a.country, span.start, span.end, text)
+            return
+        if self._junk(doc, span, text, label):
+            return
+        if len(span) == 1 and span[0].lower_ in COREF_HEADS:
+            return  # "the Observatory", "the Group": a description, resolved by ckg_coref
+        if label != "PERSON" and not keyword_class(text) and self._person_context(doc, span):
+            label = "PERSON"
+        if label == "PERSON":
+            if len(span) < 2 and not (span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles):
+                return
+            if any(not t.text[:1].isupper() for t in span if t.is_alpha):
+                return
+            self._add(st, f"actor/person/{slug(text)}", text, "Person", st.main_country, span.start, span.end, text)
+            return
+        cls = keyword_class(text) or "Organisation"
+        if STATE_UNIT.search(text):
+            cls = "Army" if cls in ("Militia", "StateForce", "Organisation") else cls  # "134th Infantry Battalion"
+        cc = None
+        c, _ = self._country_of(doc, span.start + 1) if len(span) > 1 else (None, 0)
+        if c:
+            cc = c
+        elif cls in ("Army", "AirForce", "Navy", "Government", "Police", "StateForce", "MediaOutlet"):
+            cc = st.main_country
+        if cc and cls in ("Army", "AirForce", "Navy", "Government") and generic_state_name(f):
+            key = generic_key(cc, cls)
+            label_ = st.actors[key].label if key in st.actors else generic_label(cc, cls)
+        else:
+            key, label_ = f"actor/name/{slug(text)}", text
+        self._add(st, key, label_, cls, cc, span.start, span.end, text)
+
+    def _junk(self, doc: Doc, span: Span, text: str, label: str) -> bool:
+        """Named-entity spans that are no actor: weapons, diseases, codes, a capitalised first word,
+        acronyms the text never spells out, and names that stand where a place would."""
+        low = text.lower()
+        if re.search(r"\b(missile|rocket|drone|scud|grad|katyusha|howitzer|covid|virus|tank)s?\b", low):
+            return True
+        if any(c.isdigit() for c in text) and not STATE_UNIT.search(text):
+            return True
+        if len(span) == 1 and span[0].is_sent_start and not text.isupper() and label != "PERSON":
+            return True
+        if len(span) == 1 and (text.isupper() or text[:-1].isupper()) and len(text) <= 5:
+            full = state(doc).tokens(doc).doc_text
+            # the pattern is slow to scan a whole article with: only where '(TEXT)' is written at all
+            m = re.search(rf"((?:\S+\s+){{1,6}})\({re.escape(text)}\)", full) if f"({text})" in full else None
+            if m is None or sum(w[:1].isupper() for w in m.group(1).split()) < 2:
+                return True  # an acronym the text never expands into a name (IBO, KVs): no actor
+        if label != "PERSON" and not keyword_class(text) and fold(text) in self._places_here:
+            return True  # "Swat" where the article also says "in Swat": the place, named again
+        prev = doc[span.start - 1].lower_ if span.start > 0 else ""
+        if prev in ("in", "at", "near", "outside", "around") and not keyword_class(text) and not (
+            span.end < len(doc) and doc[span.end].text in ("'s", "’s")
+        ):
+            return True  # "in Thana", "at Sitio Bud Kaha": a place the gazetteer does not know
+        return False
+
+    def _person_context(self, doc: Doc, span: Span) -> bool:
+        """'Godfrey Otunge, the commander of ...', 'spokesman Tareq Arian': a person, whatever NER said."""
+        if len(span) < 2 or not all(t.text[:1].isupper() and t.is_alpha or t.text in ("-", ".") for t in span):
+            return False
+        if span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles:
+            return True
+        nxt = [t.lower_ for t in doc[span.end : span.end + 4]]
+        if len(nxt) >= 3 and nxt[0] == "," and nxt[1] in ("the", "a", "an") and any(w in self.titles for w in nxt[2:]):
+            return True
+        # "said a local civil society leader, Jean-Paul Kambale": a role noun in apposition before the name
+        return span.start >= 2 and doc[span.start - 1].text == "," and doc[span.start - 2].lower_ in self.titles | ROLE_PEOPLE
+
+    def _country_actor(self, doc: Doc, st: DocState, cc: str, span: Span) -> None:
+        from kg.geo.gazetteer import Gazetteer
+        from kg.geo.resolve import place_iri_suffix
+
+        p = Gazetteer.default().country(cc)
+        if p is None:
+            return
+        key = "place/" + place_iri_suffix(p)
+        rec = st.actors.get(key) or ActorRecord(key=key, label=p.name, cls="Country", country=None)
+        rec.aliases.add(span.text)
+        st.actors[key] = rec
+        st.add_mention(Mention(span.start, span.end, key, "actor", span.text))
+
+    def _countries_acting(self, doc: Doc, st: DocState) -> None:
+        """A country that does something ('Russia began an air campaign') is an actor too."""
+        for m in list(st.mentions):
+            if m.kind != "place":
+                continue
+            rec = st.places.get(m.key)
+            if rec is None or rec.cls != "Country":
+                continue
+            head = doc[m.end - 1]
+            if head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.dep_ == "agent"):
+                rec_a = st.actors.get(m.key) or ActorRecord(key=m.key, label=rec.label, cls="Country")
+                rec_a.aliases.add(m.text)
+                st.actors[m.key] = rec_a
+
+    def _metonyms(self, doc: Doc, st: DocState) -> None:
+        """A capital standing for its government ('Moscow's firepower', 'Kyiv said')."""
+        met = metonyms()
+        text = st.tokens(doc).text  # every token is looked at: plain strings, Tokens only for capitals
+        n = len(text)
+        for i, word in enumerate(text):
+            if not word[:1].isupper():
+                continue
+            f = fold(word)
+            if f not in met:
+                continue
+            t = doc[i]
+            # a token's trailing whitespace is one space at most: a line ends in a whitespace token
+            line_start = i == 0 or "\n" in text[i - 1]
+            dateline = (t.is_sent_start or line_start) and word.isupper() and len(word) > 1 and i + 1 < n \
+                and text[i + 1] in (":", "–", "—", "-", ",", "(")  # "OUAGADOUGOU (AFP) -"
+            if not dateline and st.mention_at(i) is None and (
+                i + 1 < n and text[i + 1] in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass")
+            ):
+                self._country_actor(doc, st, met[f], doc[i : i + 1])
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        self._table = st.tokens(doc)
+        self._metonyms(doc, st)
+        self._lexicon(doc, st)
+        self._entities(doc, st)
+        self._generic(doc, st)
+        self._countries_acting(doc, st)
+        return doc
+
+
+@Language.factory("ckg_actors")
+def make_actors(nlp: Language, name: str) -> ActorFinder:
+    return ActorFinder(nlp, name)

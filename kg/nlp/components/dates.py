@@ -1,0 +1,90 @@
+"""spaCy component `ckg_dates`: resolves DATE expressions against the article's publication date.
+
+News dates are relative: "on Thursday" is the Thursday on or before publication, "on 30 September"
+the last 30 September not after it, "yesterday" the day before. Expressions that name no day
+("in recent days", "last year", "since 2013") resolve to nothing rather than to a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.nlp.state import state
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+
+
+def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
+    """One DATE expression -> a calendar day, or None when it names no single day."""
+    t = text.lower().replace(",", " ").replace(".", " ")
+    t = re.sub(r"\b(\d+)(st|nd|rd|th)\b", r"\1", t)
+    words = t.split()
+    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)
+    if m:
+        return _safe(int(m[1]), int(m[2]), int(m[3]))
+    day = month = year = None
+    for i, w in enumerate(words):
+        if w in MONTHS:
+            month = MONTHS[w]
+            if i > 0 and words[i - 1].isdigit() and 1 <= int(words[i - 1]) <= 31:
+                day = int(words[i - 1])
+            elif i + 1 < len(words) and words[i + 1].isdigit() and 1 <= int(words[i + 1]) <= 31:
+                day = int(words[i + 1])
+        elif re.fullmatch(r"(19|20)\d{2}", w):
+            year = int(w)
+    if month and day:
+        if year is None:
+            if published is None:
+                return None
+            year = published.year
+            cand = _safe(year, month, day)
+            if cand and cand > published + dt.timedelta(days=1):
+                cand = _safe(year - 1, month, day)
+            return cand
+        return _safe(year, month, day)
+    if published is None:
+        return None
+    if "yesterday" in words or "last night" in t:
+        return published - dt.timedelta(days=1)
+    if "today" in words or "tonight" in words or "this morning" in t:
+        return published
+    for i, w in enumerate(WEEKDAYS):
+        if w in words:
+            back = (published.weekday() - i) % 7
+            if "last" in words and back == 0:
+                back = 7
+            return published - dt.timedelta(days=back)
+    return None
+
+
+def _safe(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+class DateResolver:
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        for e in doc.ents:
+            if e.label_ not in ("DATE", "TIME"):
+                continue
+            d = resolve_date(e.text, st.published)
+            if d is not None:
+                st.dates.append((e.start, e.end, d))
+        return doc
+
+
+@Language.factory("ckg_dates")
+def make_dates(nlp: Language, name: str) -> DateResolver:
+    return DateResolver()

@@ -1,0 +1,171 @@
+"""Loads the word lists and the actor lexicon (kg/data/*.json) once per process.
+
+Everything language-specific the extractor knows lives in those files, so that a new conflict
+needs data, not code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from kg.runtime.resources import data_file
+
+
+@lru_cache(maxsize=None)
+def load_json(name: str) -> dict[str, Any]:
+    return json.loads(data_file(name).read_text(encoding="utf-8"))
+
+
+def patterns() -> dict[str, Any]:
+    return load_json("patterns.json")
+
+
+def event_lexicon() -> dict[str, Any]:
+    return load_json("events.json")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lowercase, strip diacritics, unify quotes and dashes, drop a leading 'the': the form
+    names are compared in."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = t.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    t = re.sub(r"\s+", " ", t.lower()).strip()
+    t = re.sub(r"^the ", "", t)
+    t = re.sub(r"'s$", "", t)
+    return t
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
+
+
+UNIT_WORDS = re.compile(
+    r"\b(guard|division|brigade|corps|regiment|battalion|special|commando|unit|command|task force|"
+    r"squadron|fleet|group|wing|company|directorate|service|agency|intelligence)\b",
+    re.IGNORECASE,
+)
+
+
+GENERIC_STATE_WORDS = {"government", "army", "armed", "forces", "force", "military", "air", "navy", "naval", "the",
+                       "of", "national", "defence", "defense", "troops", "regime", "administration", "state"}
+
+
+def generic_state_name(folded: str) -> bool:
+    """'Sudanese Army', 'the Government of Mali', 'Syrian regime': the country's own side, one node.
+    'National Unity Government', 'Government of National Accord', 'Republican Guard': a named body."""
+    words = [w for w in re.split(r"[\s'-]+", folded) if w]
+    rest = [w for w in words if w not in GENERIC_STATE_WORDS and w not in nationality_words() and w not in country_words()]
+    return not rest and "national" not in words[:1] or (not rest and len(words) <= 2)
+
+
+STATE_MEDIA = re.compile(r"\bstate[- ](run )?(television|tv|media|broadcaster)\b", re.IGNORECASE)
+
+
+@dataclass
+class LexActor:
+    id: str
+    name: str
+    cls: str
+    country: str | None
+    aliases: list[str] = field(default_factory=list)
+    acronyms: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A state's main army, air force, navy or government is the same node as the generic
+        side ("the army", "Syrian troops"), so graphs from different wordings merge. Named units
+        (a Republican Guard) and named governments (a National Unity Government, a Government of
+        National Accord) stay apart."""
+        roles = patterns()["generic_role_keys"]
+        if (self.country and self.cls in ("Army", "AirForce", "Navy", "Government") and not UNIT_WORDS.search(self.name)
+                and (self.cls != "Government" or generic_state_name(fold(self.name)))):
+            return f"{self.country.lower()}/{roles[self.cls]}"
+        if self.country and self.cls == "MediaOutlet" and STATE_MEDIA.search(self.name):
+            return f"{self.country.lower()}/{roles[self.cls]}"  # "Syrian state television" = "state media"
+        return self.id
+
+
+@lru_cache(maxsize=1)
+def actor_lexicon() -> list[LexActor]:
+    try:
+        data = load_json("actors.json")
+    except FileNotFoundError:
+        return []
+    out = []
+    for a in data.get("actors", []):
+        out.append(
+            LexActor(
+                id=a["id"],
+                name=a["name"],
+                cls=a["class"],
+                country=a.get("country"),
+                aliases=list(a.get("aliases") or []),
+                acronyms=list(a.get("acronyms") or []),
+                wikidata=a.get("wikidata"),
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=None)
+def _demonym_table(section: str) -> dict[str, str]:
+    """One section of demonyms.json (folded key -> ISO2); empty when the file is absent."""
+    try:
+        d = load_json("demonyms.json")
+    except FileNotFoundError:
+        return {}
+    return {fold(k): v for k, v in (d.get(section) or {}).items()}
+
+
+def nationality_words() -> dict[str, str]:
+    """'syrian' -> SY: adjectives that name a side ('Syrian troops')."""
+    return _demonym_table("nationalities")
+
+
+def country_words() -> dict[str, str]:
+    """'syria', 'britain', 'drc' -> ISO2: names and short forms of countries."""
+    return _demonym_table("country_names")
+
+
+def metonyms() -> dict[str, str]:
+    """'moscow', 'kremlin' -> ISO2: seats of government that stand for it."""
+    return _demonym_table("metonyms")
+
+
+@lru_cache(maxsize=None)
+def country_adjective(cc: str) -> str:
+    """The adjective used in generic labels ("Syrian army"); falls back to the code."""
+    best = None
+    for word, code in nationality_words().items():
+        # the shortest real adjective: not a code like "drc" or "u.s."
+        if code == cc and "." not in word and len(word) > 3 and (best is None or len(word) < len(best)):
+            best = word
+    if best is None:
+        return cc
+    return " ".join(w.capitalize() for w in best.split())
+
+
+@lru_cache(maxsize=1)
+def _org_keywords() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(rf"\b({rx})\b"), cls) for rx, cls in patterns()["org_keywords"]]
+
+
+@lru_cache(maxsize=65536)
+def keyword_class(name: str) -> str | None:
+    """Class of an organisation from keywords in its name (org_keywords in patterns.json).
+
+    Cached: every component asks it of the same names (each NER span, each candidate place),
+    and each answer is a dozen regular-expression searches."""
+    low = f" {fold(name)} "
+    for rx, cls in _org_keywords():
+        if rx.search(low):
+            return cls
+    return None
