@@ -25,6 +25,12 @@ def patterns() -> dict[str, Any]:
     return load_json("patterns.json")
 
 
+@lru_cache(maxsize=1)
+def relation_words() -> dict[str, Any]:
+    """kg/data/relations.json with its word lists as sets (the relation readers test membership)."""
+    return {k: (set(v) if isinstance(v, list) else v) for k, v in load_json("relations.json").items()}
+
+
 def event_lexicon() -> dict[str, Any]:
     return load_json("events.json")
 

@@ -32,6 +32,7 @@ from kg.nlp.lexicon import (
     patterns,
     slug,
 )
+from kg.nlp.names import generic_key, generic_label, title_case as headline_title_case
 from kg.nlp.state import DocState, Mention, TokenTable, state
 
 ROLE_PEOPLE = {"leader", "official", "resident", "witness", "activist", "analyst", "spokesman", "spokeswoman",
@@ -54,10 +55,6 @@ AMBIGUOUS_ROLES = {
 NOT_ACTORS = {"youtube", "facebook", "twitter", "x", "telegram", "whatsapp", "instagram", "tiktok", "god", "allah"}
 
 
-def _title_case(headline: str) -> bool:
-    words = [w for w in headline.split() if w[:1].isalpha() and len(w) > 3]
-    return len(words) >= 3 and sum(w[:1].isupper() for w in words) / len(words) > 0.8
-
 
 def _inside_longer_name(doc: Doc, s: int, e: int) -> bool:
     """Whether a lexicon match is the tail of a longer proper name that NER saw whole: the
@@ -70,16 +67,6 @@ def _inside_longer_name(doc: Doc, s: int, e: int) -> bool:
     f = fold(prev.text)
     return f not in nationality_words() and f not in country_words()
 
-
-def generic_key(cc: str | None, cls: str) -> str:
-    roles = patterns()["generic_role_keys"]
-    return f"actor/{(cc or 'xx').lower()}/{roles[cls]}"
-
-
-def generic_label(cc: str | None, cls: str) -> str:
-    tmpl = patterns()["generic_role_labels"][cls]
-    adj = country_adjective(cc) if cc else ""
-    return tmpl.format(adj=adj).strip()
 
 
 class ActorFinder:
@@ -330,7 +317,7 @@ class ActorFinder:
                 continue
             if e.start_char < st.body_start:
                 if title_case is None:
-                    title_case = _title_case(st.tokens(doc).doc_text[: st.body_start])
+                    title_case = headline_title_case(st.tokens(doc).doc_text[: st.body_start])
                 if title_case:
                     continue  # in a Title Case Headline every word looks like a name
             parts = re.split(r"\s*/\s*", e.text)

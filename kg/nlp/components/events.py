@@ -20,9 +20,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.model.records import EventRecord
-from kg.nlp.components.actors import generic_key, generic_label
+from kg.nlp.names import generic_key, generic_label
 from kg.nlp.lexicon import event_lexicon, fold, nationality_words
-from kg.nlp.components.relations import actor_in, evidence_of, place_in, subject_actors
+from kg.nlp.syntax import LEVEL_RANK, actor_in, evidence_of, place_in, subject_actors
 from kg.nlp.state import DocState, state
 
 NUMBER_WORDS = {
@@ -916,7 +916,6 @@ def _depth(t: Token) -> int:
 
 
 def _rank(st: DocState, key: str) -> int:
-    from kg.nlp.components.relations import LEVEL_RANK
 
     p = st.places.get(key)
     return LEVEL_RANK.get(p.cls, 0) if p else 0

@@ -26,7 +26,9 @@ from kg.geo.gazetteer import Gazetteer, GazPlace
 from kg.geo.normalise import normalise_place
 from kg.geo.resolve import place_iri_suffix, resolve_place
 from kg.model.records import PlaceRecord
+from kg.nlp.syntax import LEVEL_RANK
 from kg.nlp.lexicon import actor_lexicon, country_words, fold, keyword_class, metonyms, nationality_words, patterns, slug
+from kg.nlp.names import title_case
 from kg.nlp.state import Mention, TokenTable, state
 
 # "PORT-AU-PRINCE, Haiti (AP) —", "PESHAWAR:", "BAKU –" at the start of a line
@@ -268,9 +270,8 @@ class PlaceFinder:
             if f in cw:
                 st.countries[cw[f]] += 2
         resolved: list[tuple[Candidate, GazPlace | None, str]] = []
-        from kg.nlp.components.actors import _title_case
 
-        self.title_case = _title_case(tok.doc_text[: st.body_start])
+        self.title_case = title_case(tok.doc_text[: st.body_start])
         st_body_token = bisect_left(tok.idx, st.body_start)  # the first body token
         if st_body_token == len(tok.idx):
             st_body_token = 0
@@ -449,7 +450,6 @@ class PlaceFinder:
         if nxt is None or nxt.key == m.key or nxt.start not in (k + 1, k + 2):
             return None
         outer = st.places.get(nxt.key)
-        from kg.nlp.components.relations import LEVEL_RANK
 
         if outer is None or not stated and LEVEL_RANK.get(outer.cls, 0) > LEVEL_RANK.get(rec.cls, 0) and rec.cls in LEVEL_RANK:
             return None

@@ -19,27 +19,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.model.records import ActorRecord, Evidence, RelationRecord
-from kg.nlp.components.actors import generic_key, generic_label
-from kg.nlp.lexicon import fold, load_json, nationality_words, patterns
+from kg.nlp.names import generic_key, generic_label
+from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.state import DocState, Mention, TokenTable, state
-
-LEVEL_RANK = {"Country": 0, "Province": 1, "Region": 2, "District": 2, "City": 3, "Town": 3, "Village": 4,
-              "Neighbourhood": 5, "Road": 4, "Facility": 5}
-LEVEL_WORDS = {"area", "district", "province", "region", "neighbourhood", "neighborhood", "suburb", "outskirts",
-               "village", "town", "city", "county", "municipality", "sector", "valley", "countryside", "state"}
-STATE_CLASSES = {"Army", "AirForce", "Navy", "StateForce", "ArmedForce", "SecurityForce", "Police", "Government", "Country"}
-NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
-RELATIVE = {"that", "which", "who", "whom"}
-# where a place sits relative to a noun without being it: "a town north of Homs", "near Kidal"
-LOOSE_PLACE_PREPS = {"in", "around", "across", "inside", "throughout", "within", "of"}
-
-
-@lru_cache(maxsize=1)
-def lex() -> dict[str, Any]:
-    """kg/data/relations.json with its word lists as sets."""
-    raw = load_json("relations.json")
-    return {k: (set(v) if isinstance(v, list) else v) for k, v in raw.items()}
-
+from kg.nlp.syntax import (
+    LEVEL_RANK, LEVEL_WORDS, NON_STATE, RELATIVE, STATE_CLASSES, actor_in, actors_or_countries,
+    coordination_root, country_actor, doubted, ended, evidence_of, keyed, mended_lemma, named_place,
+    negated, own_actors, place_in, place_of_np, predicate_noun, realised, sentence_words, side_actor,
+    subjects,
+)
 
 # the lemmas _took_control reads only together with a control noun ('gained control of X')
 CONTROL_WITH_NOUN_VERBS = ("maintain", "retain", "keep", "have", "exert", "exercise", "hold")
@@ -62,383 +50,6 @@ def _gates() -> dict[str, frozenset[str]]:
     }
 
 
-def _sentence_words(table: TokenTable, lemmas: list[str], sent: Span, irregular: dict[str, str]) -> set[str]:
-    """Every lower-case form, lemma and mended lemma (`_lemma`) in the sentence, from the token
-    table's plain lists (`lemmas` is `table.lemma(doc)`)."""
-    lows = table.lower[sent.start : sent.end]
-    lems = lemmas[sent.start : sent.end]
-    words = set(lows)
-    words.update(lems)
-    words.update([irregular.get(low, lem) for low, lem in zip(lows, lems)])
-    return words
-
-
-def _keyed(st: DocState, doc: Doc, sent: Span, lemmas: Collection[str] = (), lowers: Collection[str] = (),
-           mended: Collection[str] = ()) -> Iterator[Token]:
-    """The sentence's tokens, in order, whose lemma is in `lemmas`, lower-case form in `lowers` or
-    mended lemma (`_lemma`) in `mended`: a reader that acts only on such words skips every other
-    token from the token table's plain lists, without making its Token object."""
-    table = st.tokens(doc)
-    lem, low = table.lemma(doc), table.lower
-    irregular = lex()["irregular_forms"] if mended else {}
-    for i in range(sent.start, sent.end):
-        if lem[i] in lemmas or low[i] in lowers or mended and irregular.get(low[i], lem[i]) in mended:
-            yield doc[i]
-
-
-def _lemma(t: Token) -> str:
-    """The lemma, mended where the small model leaves past forms alone ('retook' -> 'retake')."""
-    return lex()["irregular_forms"].get(t.lower_, t.lemma_)
-
-
-def _negated(t: Token) -> bool:
-    """'not controlled', 'are still not controlled', 'never backed', also through an auxiliary."""
-    if any(c.dep_ == "neg" or c.lower_ in ("not", "never", "n't") for c in t.children):
-        return True
-    return t.dep_ in ("xcomp", "acomp") and any(c.dep_ == "neg" for c in t.head.children)
-
-
-def _doubted(t: Token) -> bool:
-    """A statement inside a denial or a discredited claim: 'denied backing the rebels',
-    'misleading reports claiming that X had taken Y', 'rumours that X seized Y'."""
-    L = lex()
-    x = t
-    for _ in range(8):
-        if x.lemma_ in L["denial_verbs"] and x is not t:
-            return True
-        if x.lower_ in L["doubt_nouns"] or any(c.lower_ in L["doubt_modifiers"] for c in x.children if c.dep_ in ("amod", "advmod", "acomp")):
-            return True
-        # 'misleading reports were circulated ... claiming that X took Y' (the claim hangs elsewhere)
-        if x is not t and any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in L["doubt_nouns"] or any(
-                g.lower_ in L["doubt_modifiers"] for g in c.children if g.dep_ == "amod")) for c in x.children):
-            return True
-        if x.head is x:
-            break
-        # a negated claim verb up the chain: 'did not say that', 'never confirmed'
-        if x is not t and x.lemma_ in ("say", "claim", "confirm", "report") and _negated(x):
-            return True
-        x = x.head
-    return False
-
-
-def _modal(t: Token) -> bool:
-    """'could regain', 'will retake', 'would help reassert' (also up an xcomp chain)."""
-    L = lex()
-    x = t
-    for _ in range(3):
-        if any(c.dep_ == "aux" and c.lower_ in L["modal_words"] for c in x.children):
-            return True
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "before", "until") for c in x.children):
-            return True
-        if x.dep_ not in ("xcomp",) or x.head is x:
-            break
-        x = x.head
-    return False
-
-
-def _attempted(t: Token) -> bool:
-    """An infinitive of purpose or effort: 'working to seize X', 'an operation to retake X',
-    'failed to capture', 'have yet to take' -- not (yet) done."""
-    L = lex()
-    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children):
-        return False
-    h = t.head
-    if h is t:
-        return False
-    # 'launched an operation to retake', 'in a bid to seize', 'working to capture': unrealised,
-    # unless the head says it happened ('managed to take', 'came back to take control')
-    return h.lemma_ not in L["realised_heads"] or any(c.lower_ == "yet" for c in h.children)
-
-
-def _realised(t: Token) -> bool:
-    return not (_negated(t) or _doubted(t) or _modal(t) or _attempted(t))
-
-
-def _ended(t: Token) -> bool:
-    """Control that is over: 'briefly held', 'formerly controlled', 'held the town until Saturday'."""
-    L = lex()
-    past = set(patterns()["past_adverbs"])
-    return any(c.lower_ in past or (c.dep_ == "prep" and c.lower_ in L["ended_preps"]) for c in t.children)
-
-
-def _anaphor_place(st: DocState, tok: Token) -> str | None:
-    """'the town', 'the area', 'this district' -> the last place of a fitting kind named before
-    (an unresolved name's guessed class is not held against it)."""
-    want = lex()["place_anaphors"].get(tok.lower_)
-    if want is None or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
-        return None
-    if tok.i in st.coref_places:
-        return st.coref_places[tok.i]
-    if any(c.dep_ in ("prep", "acl", "relcl", "appos", "conj") for c in tok.children):
-        return None  # 'the area between the two cities' is not a place named before
-    for m in reversed(st.mentions):
-        if m.kind != "place" or m.end > tok.i:
-            continue
-        if tok.i - m.end > 150:
-            break
-        p = st.places.get(m.key)
-        if p and (p.cls in want or (not p.resolved and p.cls not in ("Country", "Province"))):
-            return m.key
-    return None
-
-
-def _named_place(st: DocState, tok: Token) -> str | None:
-    """The place an object names: itself, 'the town of X', 'X, the state capital', 'the town'
-    (a place named before) -- not a place merely mentioned inside it ('a number of towns across
-    Hodeidah province')."""
-    m = st.mention_at(tok.i, "place")
-    if m:
-        return m.key
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ == "of":
-            for g in c.children:
-                m = st.mention_at(g.i, "place")
-                if m:
-                    return m.key
-        if c.dep_ in ("appos", "compound"):
-            m = st.mention_at(c.i, "place")
-            if m and (c.dep_ == "appos" or st.places[m.key].cls != "Country"):  # not 'a central Mali town'
-                return m.key
-    return st.coref_places.get(tok.i) or _anaphor_place(st, tok)
-
-
-def _place_of_np(st: DocState, tok: Token) -> str | None:
-    """A place a described area lies in or around: 'rebel-held areas around the town of X',
-    'territory in X province'; never 'towns north of X'."""
-    named = _named_place(st, tok)
-    if named or tok.lemma_ not in lex()["area_nouns"]:
-        return named  # 'the Hamas-run health ministry in Gaza' says nothing of Gaza
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in LOOSE_PLACE_PREPS:
-            for g in c.children:
-                p = _named_place(st, g)
-                if p:
-                    return p
-    return None
-
-
-def evidence_of(sent: Span, conf: float = 0.8, table: TokenTable | None = None) -> Evidence:
-    """`table`, the doc's token table, gives the sentence's text without a Token per word."""
-    text = table.span_text(sent.start, sent.end) if table is not None else sent.text
-    return Evidence(sentence=text.strip(), start=sent.start_char, end=sent.end_char, confidence=conf)
-
-
-def actor_in(st: DocState, tok: Token, *, subtree: bool = True) -> list[str]:
-    """Actor keys mentioned at a token, or (with subtree) anywhere in its phrase, following
-    coordination ("government forces and rebels")."""
-    keys: list[str] = []
-    m = st.mention_at(tok.i)
-    if m and m.key in st.actors:
-        keys.append(m.key)
-    elif subtree:
-        # not inside a clause or apposition on the phrase: "allies, backed by Russian warplanes"
-        cut = {x.i for c in tok.children if c.dep_ in ("relcl", "acl", "appos") for x in c.subtree}
-        toks = [t for t in tok.subtree if t.i not in cut]
-        lo, hi = min(t.i for t in toks), max(t.i for t in toks) + 1
-        for mm in st.mentions:
-            if mm.key in st.actors and mm.start >= lo and mm.end <= hi and mm.key not in keys \
-                    and not any(k in cut for k in range(mm.start, mm.end)):
-                keys.append(mm.key)
-                break
-    for c in tok.children:
-        if c.dep_ == "conj":
-            for k in actor_in(st, c, subtree=subtree):
-                if k not in keys:
-                    keys.append(k)
-    return keys
-
-
-def _own_actors(st: DocState, tok: Token, skip: tuple[int, int] = (0, 0)) -> list[str]:
-    """The actor a noun phrase stands for, not one named in its modifiers ('forces loyal to the
-    GNA' is not the GNA, 'Iran's proxies' not Iran): the head's mention, else one among its words
-    before the head, outside `skip` (token range of the modifier naming the other side)."""
-    keys = actor_in(st, tok, subtree=False)
-    if keys:
-        return keys
-    lo = tok.left_edge.i
-    hi = tok.i + 1
-    poss = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree}
-    for mm in st.mentions:
-        if mm.key in st.actors and mm.start >= lo and mm.end <= hi and not (skip[0] < mm.end and mm.start < skip[1]) \
-                and not any(i in poss for i in range(mm.start, mm.end)):
-            keys.append(mm.key)
-            if tok.lower_ in patterns()["force_nouns"] or tok.lower_ in patterns()["role_nouns"]:
-                # 'AU peacekeeping forces' named the AU's force: a surface form of that node
-                st.actors[mm.key].aliases.add(tok.doc[mm.start : tok.i + 1].text)
-            break
-    if not keys:
-        f = _forces_of(st, tok)
-        keys = [f] if f else []
-    for c in tok.children:
-        if c.dep_ == "conj":
-            keys += [k for k in _own_actors(st, c) if k not in keys]
-    return keys
-
-
-def _forces_of(st: DocState, tok: Token) -> str | None:
-    """'forces loyal to the Tripoli-based GNA', 'fighters of the group': the forces of a side,
-    when the article names them elsewhere ('forces loyal to the GNA', 'GNA forces')."""
-    if tok.lower_ not in patterns()["force_nouns"] and tok.lower_ not in patterns()["role_nouns"]:
-        return None
-    sides: list[str] = []
-    for c in tok.children:
-        if c.dep_ == "amod" and c.lower_ in lex()["ally_words"] | {"loyal"}:
-            sides += [a for p in c.children if p.dep_ == "prep" and p.lower_ == "to" for g in p.children for a in actor_in(st, g, subtree=False)]
-        if c.dep_ == "prep" and c.lower_ == "of":
-            sides += [a for g in c.children for a in actor_in(st, g, subtree=False)]
-    word = tok.lower_
-    for side in sides[:1]:
-        rec = st.actors[side]
-        names = {fold(n) for n in (rec.label, *rec.aliases)}
-        names |= {n.removeprefix("the ") for n in names}
-        forms = {f"{word} loyal to {n}" for n in names} | {f"{word} loyal to the {n}" for n in names} | \
-                {f"{n} {word}" for n in names} | {f"{word} of {n}" for n in names} | {f"{word} of the {n}" for n in names}
-        for key, a in st.actors.items():
-            if key != side and ({fold(x) for x in (a.label, *a.aliases)} & forms):
-                return key
-    return None
-
-
-def _coordination_root(tok: Token) -> Token:
-    """'Syrian troops and their allies, backed by X': the participle hangs on the last conjunct;
-    what is backed is the whole coordination."""
-    while tok.dep_ == "conj" and tok.head is not tok:
-        tok = tok.head
-    return tok
-
-
-def _country_actor(st: DocState, tok: Token) -> str | None:
-    """A country named where an actor is expected ('Kenya has sent troops') acts as itself."""
-    pm = st.mention_at(tok.i, "place")
-    if pm and st.places.get(pm.key) and st.places[pm.key].cls == "Country":
-        rec = st.actors.setdefault(pm.key, ActorRecord(key=pm.key, label=st.places[pm.key].label, cls="Country"))
-        rec.aliases.add(tok.text)
-        return pm.key
-    return None
-
-
-def _actors_or_countries(st: DocState, tok: Token) -> list[str]:
-    c = _country_actor(st, tok)
-    keys = [c] if c else actor_in(st, tok, subtree=False) or actor_in(st, tok)
-    for c in tok.children:
-        if c.dep_ == "conj":
-            keys += [k for k in _actors_or_countries(st, c) if k not in keys]
-    return keys
-
-
-PRONOUNS = {"it", "they", "he", "she", "we"}
-REPORTING = {"say", "tell", "report", "claim", "announce", "add", "state", "confirm"}
-
-
-def subject_actors(st: DocState, verb: Token) -> list[str]:
-    """Actors doing what a verb says: its subject, the subject of the clause it continues, and
-    for a pronoun ('the army said it had retaken X') the speaker, else the last armed actor named."""
-    subj = [c for c in verb.children if c.dep_ == "nsubj"]
-    if not subj and verb.dep_ in ("xcomp", "conj", "advcl", "acl") and verb.head.pos_ in ("VERB", "AUX"):
-        subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
-    keys = [a for x in subj for a in actor_in(st, x)]
-    if keys or not subj or subj[0].lower_ not in PRONOUNS:
-        return keys
-    pron = subj[0]
-    if verb.dep_ == "ccomp" and verb.head.lemma_ in REPORTING:
-        speaker = [a for c in verb.head.children if c.dep_ == "nsubj" for a in actor_in(st, c)]
-        if speaker and st.actors[speaker[0]].cls not in ("MediaOutlet", "Monitor", "Person"):
-            return speaker[:1]
-    if pron.lower_ in ("we", "us"):
-        # a quoted "we" is the speaker's side: "Al Shabab's spokesman said, 'We targeted ...'"
-        x = verb
-        while x.head != x and x.lemma_ not in REPORTING:
-            x = x.head
-        if x.lemma_ in REPORTING:
-            sides = [m.key for c in x.children if c.dep_ == "nsubj" for t in c.subtree
-                     if (m := st.mention_at(t.i, "actor")) and st.actors[m.key].cls not in ("MediaOutlet", "Monitor", "Person")]
-            return sides[:1]
-        return []  # a "we" whose speaker this sentence does not name: no guess
-    before = [m for m in st.mentions if m.key in st.actors and m.end <= pron.i]
-    for m in reversed(before[-6:]):
-        cls = st.actors[m.key].cls
-        if cls not in ("Civilians", "Person", "MediaOutlet", "Monitor", "Organisation", "Government"):
-            return [m.key]
-    return []
-
-
-def _subjects(st: DocState, verb: Token, *, countries: bool = False) -> list[str]:
-    """subject_actors, plus the noun a relative clause hangs on ('gangs that control much of
-    Haiti', 'Kenya and Uganda, which contribute troops') and, if asked, countries acting."""
-    subj = [c for c in verb.children if c.dep_ == "nsubj"]
-    if verb.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE):
-        head = _coordination_root(verb.head)
-        keys = _actors_or_countries(st, head) if countries else actor_in(st, head)
-        if keys:
-            return keys
-    keys = subject_actors(st, verb)
-    if not keys and countries:
-        if not subj and verb.dep_ in ("xcomp", "conj", "advcl", "acl") and verb.head.pos_ in ("VERB", "AUX"):
-            subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
-        keys = [k for s in subj for k in _actors_or_countries(st, s)]
-    return keys
-
-
-def place_in(st: DocState, tok: Token) -> str | None:
-    m = st.mention_at(tok.i, "place")
-    if m:
-        return m.key
-    best = None
-    for t in tok.subtree:
-        mm = st.mention_at(t.i, "place")
-        if mm:
-            best = mm.key
-            break
-    return best
-
-
-def side_actor(st: DocState, doc: Doc, word: Token) -> str | None:
-    """The actor named by a modifier like 'rebel', 'government', 'Russian', 'Houthi'."""
-    sides = patterns()["side_adjectives"]
-    m = st.mention_at(word.i, "actor")
-    if m and not (m.generic and word.lower_ in sides and m.end - m.start == 1):
-        return m.key
-    country = _country_actor(st, word)
-    if country:
-        return country  # "Rwanda-backed rebels": the country itself acts
-    low = word.lower_
-    cc = nationality_words().get(fold(word.text))
-    cls = sides.get(low)
-    if cls is None and cc:
-        cls = "Army"
-    if cls is None:
-        return None
-    if cls in ("StateForce",):
-        cls = "Army"
-    if cc is None:
-        cc = st.main_country
-    key = generic_key(cc, cls)
-    # a generic non-state side links to the article's one named group of its kind
-    named = [a for a in st.actors.values() if a.cls == cls and a.key.count("/") == 1]
-    if cls in ("RebelGroup", "JihadistGroup", "Militia") and len(named) == 1:
-        return named[0].key
-    if key not in st.actors:
-        st.actors[key] = ActorRecord(key=key, label=generic_label(cc, cls), cls=cls, country=cc)
-    st.actors[key].aliases.add(word.text)
-    return key
-
-
-def _predicate_noun(tok: Token) -> Token:
-    """The noun an adjective or participle says something of: 'X is rebel-held' -> X,
-    'a city which is mainly regime-held' -> city, 'rebel-held towns' -> towns."""
-    if tok.dep_ in ("acomp", "attr", "oprd") and tok.head is not tok:
-        verb = tok.head
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subj and subj[0].lower_ in RELATIVE and verb.dep_ == "relcl":
-            return verb.head
-        if subj:
-            return subj[0]
-        if verb.dep_ in ("relcl", "acl"):
-            return verb.head
-        return verb
-    return tok.head if tok.head is not tok else tok
-
-
 class Relations:
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
@@ -459,7 +70,7 @@ class Relations:
                 continue  # a list or broken text, not a sentence: nothing reliable to read
             # one pass for the words of the sentence; each reader below that keys on a word family
             # runs only when one of its words is there (most sentences hold none)
-            words = _sentence_words(table, lemmas, sent, irregular)
+            words = sentence_words(table, lemmas, sent, irregular)
             if "-" in words or words & L["control_participles"]:
                 self._hyphen_modifiers(doc, st, sent)
             if words & (L["control_participles"] | L["capture_verbs"]):
@@ -533,7 +144,7 @@ class Relations:
     # "rebel-held town of X", "Turkish-backed forces", "government-controlled Aleppo", "rebel held areas"
     def _hyphen_modifiers(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in _keyed(st, doc, sent, lowers=L["control_participles"] | {"-"}):
+        for t in keyed(st, doc, sent, lowers=L["control_participles"] | {"-"}):
             if t.text == "-" and sent.start < t.i < sent.end - 1:
                 word, mod = doc[t.i - 1], doc[t.i + 1]
             elif (t.lower_ in L["control_participles"] and t.i > sent.start and t.tag_ == "VBN"
@@ -542,23 +153,23 @@ class Relations:
             else:
                 continue
             if mod.lower_ in L["control_participles"]:
-                if _ended(mod) or any(c.lower_ in self.past for c in mod.head.children if c.dep_ == "advmod" and c.i < word.i):
+                if ended(mod) or any(c.lower_ in self.past for c in mod.head.children if c.dep_ == "advmod" and c.i < word.i):
                     continue
                 actor = side_actor(st, doc, word)
                 if actor is None:
                     continue
-                noun = _predicate_noun(mod)
-                place = _place_of_np(st, noun)
+                noun = predicate_noun(mod)
+                place = place_of_np(st, noun)
                 if place is None and mod.i + 1 < sent.end and noun is mod:
-                    place = _place_of_np(st, doc[mod.i + 1])
+                    place = place_of_np(st, doc[mod.i + 1])
                 self._add(st, "controls", actor, place, sent)
             elif mod.lower_ in ("backed", "supported", "sponsored", "funded", "armed", "allied", "aligned", "trained",
                                 "equipped", "financed"):
-                if _negated(mod) or _doubted(mod):
+                if negated(mod) or doubted(mod):
                     continue
                 supporter = side_actor(st, doc, word)
-                noun = _predicate_noun(mod)
-                supported = _own_actors(st, _coordination_root(noun), skip=(word.left_edge.i, mod.i + 1))
+                noun = predicate_noun(mod)
+                supported = own_actors(st, coordination_root(noun), skip=(word.left_edge.i, mod.i + 1))
                 for a in supported[:1]:
                     self._add(st, "supports", supporter, a, sent)
             elif word.lower_ == "pro" and t.text == "-":
@@ -569,10 +180,10 @@ class Relations:
         noun = mod.head if mod.head is not mod else doc[min(mod.i + 1, sent.end - 1)]
         while noun.dep_ in ("amod", "compound") and noun.head is not noun and noun.i < noun.head.i:
             noun = noun.head
-        group = _own_actors(st, noun)
+        group = own_actors(st, noun)
         if not group or st.actors[group[0]].cls not in NON_STATE:
             return  # "pro-government forces" are the government's own
-        side = _country_actor(st, mod)
+        side = country_actor(st, mod)
         m = st.mention_at(mod.i, "actor")
         if side is None and m is not None and m.key != group[0]:
             side = m.key
@@ -590,12 +201,12 @@ class Relations:
     # "X, largely controlled by rebels", "X is controlled by government forces", "X was seized by Y"
     def _controlled_by(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in _keyed(st, doc, sent, lowers=L["control_participles"], mended=L["capture_verbs"]):
-            lemma = _lemma(t)
+        for t in keyed(st, doc, sent, lowers=L["control_participles"], mended=L["capture_verbs"]):
+            lemma = mended_lemma(t)
             capture = lemma in L["capture_verbs"] and t.tag_ == "VBN"
             if not (t.lower_ in L["control_participles"] and t.pos_ in ("VERB", "ADJ")) and not capture:
                 continue
-            if any(c.lower_ in self.past for c in t.children) or _ended(t) or not _realised(t):
+            if any(c.lower_ in self.past for c in t.children) or ended(t) or not realised(t):
                 continue
             agents = [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
             if not agents:
@@ -605,10 +216,10 @@ class Relations:
                 head = t.head
                 if t.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.lower_ in RELATIVE for c in t.children):
                     head = t.head
-                place = _place_of_np(st, head) or (self._place_left(st, t) if t.dep_ != "relcl" else None)
+                place = place_of_np(st, head) or (self._place_left(st, t) if t.dep_ != "relcl" else None)
             for c in t.children:
                 if c.dep_ in ("nsubjpass", "nsubj") and c.lower_ not in RELATIVE:
-                    place = _named_place(st, c) or place_in(st, c)
+                    place = named_place(st, c) or place_in(st, c)
             kind = "static"
             if capture:
                 kind = "recapture" if lemma in L["recapture_verbs"] else "capture"
@@ -625,7 +236,7 @@ class Relations:
     # "Hama city is also under government control", "under the control of X", "the army is in
     # control of X", "X fell into the hands of Y", "X remains in rebel hands"
     def _under_control(self, doc: Doc, st: DocState, sent: Span) -> None:
-        for t in _keyed(st, doc, sent, lemmas=("control", "hand")):
+        for t in keyed(st, doc, sent, lemmas=("control", "hand")):
             if t.lemma_ not in ("control", "hand") or t.head.lower_ not in ("under", "in", "into"):
                 continue
             if t.lemma_ == "control" and t.head.lower_ == "into":
@@ -641,27 +252,27 @@ class Relations:
                 if c.dep_ == "prep" and c.lower_ in ("of", "over"):
                     of_obj += list(c.children)
             verb = prep.head
-            if not _realised(verb) or _ended(verb) or any(c.lower_ in self.past for c in verb.children):
+            if not realised(verb) or ended(verb) or any(c.lower_ in self.past for c in verb.children):
                 continue
             place = None
             if prep.lower_ == "in" and t.lemma_ == "control" and not actors:
                 # "the army is now in (full) control of X": the subject controls the object of 'of'
-                actors = _subjects(st, verb) if verb.pos_ in ("VERB", "AUX") else []
-                place = next((p for g in of_obj if (p := _named_place(st, g))), None)
+                actors = subjects(st, verb) if verb.pos_ in ("VERB", "AUX") else []
+                place = next((p for g in of_obj if (p := named_place(st, g))), None)
                 for a in actors:
                     self._add(st, "controls", a, place, sent)
                 continue
             for g in of_obj:
                 actors += actor_in(st, g)
             if verb.pos_ not in ("VERB", "AUX"):
-                place = _place_of_np(st, verb)  # "the area under rebel control"
+                place = place_of_np(st, verb)  # "the area under rebel control"
             for c in verb.children:
                 if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in RELATIVE:
-                    place = _named_place(st, c) or place_in(st, c)
+                    place = named_place(st, c) or place_in(st, c)
                 if c.dep_ == "dobj" and place is None:
-                    place = _named_place(st, c)  # "brought the town under its control"
+                    place = named_place(st, c)  # "brought the town under its control"
             if place is None and verb.dep_ == "relcl":
-                place = _place_of_np(st, verb.head)
+                place = place_of_np(st, verb.head)
             if place is None and verb.dep_ in ("conj",):
                 for c in verb.head.children:
                     if c.dep_ in ("nsubj", "nsubjpass"):
@@ -675,10 +286,10 @@ class Relations:
         L = lex()
         gates = _gates()
         # every branch below needs one of these lemmas; any other verb yields no object
-        for t in _keyed(st, doc, sent, mended=gates["took_control"] | gates["control_with_noun"]):
+        for t in keyed(st, doc, sent, mended=gates["took_control"] | gates["control_with_noun"]):
             if t.pos_ != "VERB":
                 continue
-            lemma = _lemma(t)
+            lemma = mended_lemma(t)
             objs: list[Token] = []
             kind = "capture"
             ctl = next((c for c in t.children if c.lemma_ in L["control_nouns"] and c.dep_ == "dobj"), None)
@@ -707,8 +318,8 @@ class Relations:
                 to = [g for p in t.children if p.dep_ == "prep" and p.lower_ == "to" for g in p.children]
                 agents = [a for g in to for a in actor_in(st, g)]
                 subj = [c for c in t.children if c.dep_ == "nsubj"]
-                if agents and subj and _realised(t):
-                    place = _named_place(st, subj[0])
+                if agents and subj and realised(t):
+                    place = named_place(st, subj[0])
                     for a in agents:
                         self._add(st, "controls", a, place, sent, kind="capture")
                 continue
@@ -717,47 +328,47 @@ class Relations:
             if lemma in L["recapture_verbs"] or any(c.lower_ == "back" and c.dep_ in ("prt", "advmod") for c in t.children) \
                     or (t.dep_ in ("advcl", "xcomp") and any(c.lower_ == "back" for c in t.head.children)):
                 kind = "recapture" if kind != "static" else kind
-            if _negated(t) or _doubted(t):
+            if negated(t) or doubted(t):
                 continue
-            if not _realised(t):
+            if not realised(t):
                 # not done: the side it was to be taken from still holds it
                 losers = self._from_side(st, t, objs)
                 for o in objs:
-                    place = _named_place(st, o)
+                    place = named_place(st, o)
                     for a in losers:
                         self._add(st, "controls", a, place, sent)
                 continue
-            agents = _subjects(st, t)
+            agents = subjects(st, t)
             agents += [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
             for o in objs:
-                place = _named_place(st, o)
+                place = named_place(st, o)
                 for a in agents:
                     self._add(st, "controls", a, place, sent, kind=kind)
 
     # "the jihadists left Boni", "troops withdrew from Kherson", "the army lost control of X"
     def _lost_control(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in _keyed(st, doc, sent, mended=L["loss_verbs"]):
-            lemma = _lemma(t)
-            if t.pos_ != "VERB" or lemma not in L["loss_verbs"] or not _realised(t):
+        for t in keyed(st, doc, sent, mended=L["loss_verbs"]):
+            lemma = mended_lemma(t)
+            if t.pos_ != "VERB" or lemma not in L["loss_verbs"] or not realised(t):
                 continue
             places: list[str | None] = []
             for c in t.children:
                 if c.dep_ == "dobj" and lemma in L["loss_verbs_transitive"]:
                     if c.lemma_ in L["control_nouns"]:
-                        places += [_named_place(st, g) for p in c.children if p.dep_ == "prep" and p.lower_ in ("of", "over")
+                        places += [named_place(st, g) for p in c.children if p.dep_ == "prep" and p.lower_ in ("of", "over")
                                    for g in p.children]
                     else:
-                        places.append(_named_place(st, c))
+                        places.append(named_place(st, c))
                 if c.dep_ == "prep" and c.lower_ in ("from", "of", "out"):
                     for g in c.subtree:
                         if g.dep_ == "pobj":
-                            places.append(_named_place(st, g))
+                            places.append(named_place(st, g))
                             break
             places = [x for x in places if x]
             if not places:
                 continue
-            for a in _subjects(st, t):
+            for a in subjects(st, t):
                 for x in places:
                     self.losses.add((a, x))
 
@@ -774,30 +385,30 @@ class Relations:
     # "the rebels control large parts of North Kivu", "government forces hold the city",
     # "gangs that control much of Haiti"
     def _active_control(self, doc: Doc, st: DocState, sent: Span) -> None:
-        for t in _keyed(st, doc, sent, lemmas=("control", "hold", "occupy", "run")):
+        for t in keyed(st, doc, sent, lemmas=("control", "hold", "occupy", "run")):
             if t.lemma_ not in ("control", "hold", "occupy", "run") or t.pos_ != "VERB":
                 continue
             if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children)
                                     or not any(c.dep_ == "aux" and c.lemma_ == "have" for c in t.children)):
                 continue  # 'held by X' is read by _controlled_by; 'rebels have held the town' is active
-            if not _realised(t) or _ended(t) or any(c.lower_ in self.past for c in t.children):
+            if not realised(t) or ended(t) or any(c.lower_ in self.past for c in t.children):
                 continue
-            agents = _subjects(st, t)
+            agents = subjects(st, t)
             for o in (c for c in t.children if c.dep_ == "dobj"):
                 if t.lemma_ == "run" and not st.mention_at(o.i, "place"):
                     continue
-                place = _named_place(st, o)
+                place = named_place(st, o)
                 if place is None and o.lemma_ in ("part", "parts", "area", "areas", "much", "most", "swathe", "swathes",
                                                   "territory", "all", "half", "section", "sections", "chunk", "tract", "tracts"):
                     place = next((x for p in o.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
-                                  for g in p.children if (x := _named_place(st, g))), None)
+                                  for g in p.children if (x := named_place(st, g))), None)
                 for a in agents:
                     self._add(st, "controls", a, place, sent)
 
     # "Kidal, a stronghold of the rebels", "the rebel stronghold of Kidal", "Kidal is an IS bastion"
     def _stronghold(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in _keyed(st, doc, sent, lemmas=L["stronghold_nouns"]):
+        for t in keyed(st, doc, sent, lemmas=L["stronghold_nouns"]):
             if t.lemma_ not in L["stronghold_nouns"] or t.pos_ != "NOUN":
                 continue
             if any(c.lower_ in self.past or c.lower_ in ("former", "ex", "onetime", "erstwhile") for c in t.children):
@@ -814,67 +425,67 @@ class Relations:
                             actors += actor_in(st, g)
             if not actors:
                 continue
-            place = _named_place(st, t)
+            place = named_place(st, t)
             if place is None and t.dep_ == "appos":
                 place = st.mention_at(t.head.i, "place").key if st.mention_at(t.head.i, "place") else None
-            if place is None and t.dep_ in ("attr",) and _realised(t.head):
+            if place is None and t.dep_ in ("attr",) and realised(t.head):
                 subj = [c for c in t.head.children if c.dep_ == "nsubj"]
-                place = _named_place(st, subj[0]) if subj else None
+                place = named_place(st, subj[0]) if subj else None
             for a in actors:
                 self._add(st, "controls", a, place, sent, 0.7)
 
     # "A backed by B", "B backs A", "B, which backs A", "with the support of B", "with Russian air support"
     def _supported(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in _keyed(st, doc, sent, lemmas=_gates()["supported"]):  # each branch needs one of these lemmas
-            if t.lemma_ in L["fight_for_verbs"] and t.pos_ == "VERB" and _realised(t):
+        for t in keyed(st, doc, sent, lemmas=_gates()["supported"]):  # each branch needs one of these lemmas
+            if t.lemma_ in L["fight_for_verbs"] and t.pos_ == "VERB" and realised(t):
                 # "Ugandan troops are fighting for Kiir": fighting on someone's side is support
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "for":
                         backed = [a for g in c.children for a in actor_in(st, g)]
-                        subj = _subjects(st, t, countries=True)
+                        subj = subjects(st, t, countries=True)
                         for s_ in subj[:2]:
                             for o in backed[:1]:
                                 self._add(st, "supports", s_, o, sent)
-            if t.lemma_ in L["alongside_verbs"] and t.pos_ == "VERB" and _realised(t):
+            if t.lemma_ in L["alongside_verbs"] and t.pos_ == "VERB" and realised(t):
                 # "Chadian troops fought alongside the army"
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ == "alongside":
                         backed = [a for g in c.children for a in actor_in(st, g)]
-                        for s_ in _subjects(st, t, countries=True)[:2]:
+                        for s_ in subjects(st, t, countries=True)[:2]:
                             for o in backed[:2]:
                                 self._add(st, "supports", s_, o, sent)
-            if t.lemma_ in L["support_verbs"] and t.pos_ == "VERB" and t.tag_ != "VBN" and _realised(t):
+            if t.lemma_ in L["support_verbs"] and t.pos_ == "VERB" and t.tag_ != "VBN" and realised(t):
                 objs = [a for c in t.children if c.dep_ == "dobj" for a in actor_in(st, c)]
                 subj = [a for c in t.children if c.dep_ == "nsubj" and c.lower_ not in RELATIVE
-                        for a in _actors_or_countries(st, c)]
+                        for a in actors_or_countries(st, c)]
                 if t.dep_ in ("relcl", "acl") and (not subj or doc[t.i - 1].lower_ in RELATIVE):
-                    subj = _own_actors(st, _coordination_root(t.head)) or subj
+                    subj = own_actors(st, coordination_root(t.head)) or subj
                     if not subj:
-                        c = _country_actor(st, t.head)
+                        c = country_actor(st, t.head)
                         subj = [c] if c else []
                 if not subj and t.dep_ in ("advcl", "xcomp") and any(c.tag_ == "TO" for c in t.children):
                     # "Kenya has sent hundreds of officers to help Haiti's police"
-                    subj = _subjects(st, t, countries=True)
+                    subj = subjects(st, t, countries=True)
                 for s_ in subj[:2]:
                     for o in objs[:2]:
                         self._add(st, "supports", s_, o, sent)
-            if t.lemma_ in L["support_participles"] and t.tag_ == "VBN" and not _negated(t) and not _doubted(t):
+            if t.lemma_ in L["support_participles"] and t.tag_ == "VBN" and not negated(t) and not doubted(t):
                 supporters = [a for c in t.children if c.dep_ == "agent" for g in c.children
-                              for a in _actors_or_countries(st, g)]
+                              for a in actors_or_countries(st, g)]
                 if t.lower_ in L["ally_words"]:
                     continue  # handled with 'allied with' in _supported_more
                 if not supporters:
                     continue
                 supported: list[str] = []
                 if t.dep_ in ("acl", "amod", "relcl"):
-                    head = _coordination_root(t.head)
-                    supported = actor_in(st, head, subtree=False) or _own_actors(st, head) or actor_in(st, head)
+                    head = coordination_root(t.head)
+                    supported = actor_in(st, head, subtree=False) or own_actors(st, head) or actor_in(st, head)
                 for c in t.children:
                     if c.dep_ == "nsubjpass":
                         if c.lower_ in RELATIVE and t.dep_ == "relcl":
                             continue
-                        supported = actor_in(st, _coordination_root(c))
+                        supported = actor_in(st, coordination_root(c))
                 for s in supporters:
                     for a in supported[:2]:
                         self._add(st, "supports", s, a, sent)
@@ -889,7 +500,7 @@ class Relations:
         for c in t.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "from", "by"):
                 for g in c.children:
-                    supporters += _actors_or_countries(st, g)
+                    supporters += actors_or_countries(st, g)
             elif c.dep_ in ("poss", "amod", "compound", "nmod") and st.mention_at(c.i, "actor"):
                 supporters.append(st.mention_at(c.i, "actor").key)
             elif c.dep_ in ("amod", "compound", "poss", "nmod"):
@@ -901,19 +512,19 @@ class Relations:
                         st.actors[key] = ActorRecord(key=key, label=generic_label(cc, cls), cls=cls, country=cc)
                     st.actors[key].aliases.add(doc[c.i : t.i + 1].text)
                     supporters.append(key)
-                elif _country_actor(st, c):
-                    supporters.append(_country_actor(st, c))
+                elif country_actor(st, c):
+                    supporters.append(country_actor(st, c))
         verb = t.head.head
         while verb.dep_ == "prep" or (verb.pos_ == "NOUN" and verb.dep_ == "pobj"):
             verb = verb.head  # "under the cover of X"
-        if verb.pos_ in ("VERB", "AUX") and not _realised(verb):
+        if verb.pos_ in ("VERB", "AUX") and not realised(verb):
             return
         subj = [c for c in verb.children if c.dep_ == "nsubj"]
         if not subj and verb.dep_ in ("xcomp", "advcl", "conj"):
             subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
-        supported = [a for s in subj for a in actor_in(st, _coordination_root(s))]
+        supported = [a for s in subj for a in actor_in(st, coordination_root(s))]
         if not supported and verb.pos_ in ("VERB", "AUX"):
-            supported = _subjects(st, verb)
+            supported = subjects(st, verb)
         military = air or t.lemma_ in ("cover", "protection", "escort", "reinforcements")
         for s in supporters:
             for a in supported[:2]:
@@ -926,21 +537,21 @@ class Relations:
     # "allied with X", "X provided air support to Y", "contribute troops to X", "Iran's proxies"
     def _supported_more(self, doc: Doc, st: DocState, sent: Span) -> None:
         L = lex()
-        for t in _keyed(st, doc, sent, lemmas=L["receive_verbs"] | L["provide_verbs"] | L["contribute_verbs"],
+        for t in keyed(st, doc, sent, lemmas=L["receive_verbs"] | L["provide_verbs"] | L["contribute_verbs"],
                         lowers=L["ally_words"] | L["proxy_nouns"]):
             low = t.lower_
-            if low in L["ally_words"] and not _negated(t) and not _doubted(t):
+            if low in L["ally_words"] and not negated(t) and not doubted(t):
                 allies = [a for c in t.children if (c.dep_ == "prep" and c.lower_ in ("with", "to")) or c.dep_ == "agent"
-                          for g in c.children for a in _actors_or_countries(st, g)]
+                          for g in c.children for a in actors_or_countries(st, g)]
                 if not allies:
                     continue
-                noun = _predicate_noun(t) if t.dep_ in ("acomp", "attr", "oprd") else (
+                noun = predicate_noun(t) if t.dep_ in ("acomp", "attr", "oprd") else (
                     t.head if t.dep_ in ("acl", "amod", "relcl") else None)
                 if noun is None:
                     continue
-                own = _own_actors(st, _coordination_root(noun))
+                own = own_actors(st, coordination_root(noun))
                 if not own and noun.lower_ in RELATIVE:
-                    own = _own_actors(st, noun.head)
+                    own = own_actors(st, noun.head)
                 by = any(c.dep_ == "agent" for c in t.children)
                 for x in own[:2]:
                     for y in allies[:2]:
@@ -952,24 +563,24 @@ class Relations:
                             self._add(st, "supports", x, y, sent, 0.7)
                         else:
                             self._add(st, "supports", y, x, sent, 0.7)
-            elif t.lemma_ in L["receive_verbs"] and t.pos_ == "VERB" and _realised(t):
+            elif t.lemma_ in L["receive_verbs"] and t.pos_ == "VERB" and realised(t):
                 # "the militia received weapons and training from Iran"
                 given = [c for c in t.children if c.dep_ == "dobj" and (c.lemma_ in L["support_nouns"] or c.lemma_ in L["materiel_nouns"])]
                 givers = [a for h in (t, *given) for p in h.children if p.dep_ == "prep" and p.lower_ == "from"
-                          for g in p.children for a in _actors_or_countries(st, g)]
+                          for g in p.children for a in actors_or_countries(st, g)]
                 if given:
-                    for o in _subjects(st, t)[:2]:
+                    for o in subjects(st, t)[:2]:
                         for s_ in givers[:2]:
                             self._add(st, "supports", s_, o, sent)
-            elif t.lemma_ in L["provide_verbs"] and t.pos_ == "VERB" and _realised(t):
+            elif t.lemma_ in L["provide_verbs"] and t.pos_ == "VERB" and realised(t):
                 # "Russian jets provided air cover to / for the army", "Iran supplies drones to the Houthis"
                 for d in (c for c in t.children if c.dep_ == "dobj" and (c.lemma_ in L["support_nouns"] or c.lemma_ in L["materiel_nouns"])):
                     backed = [a for h in (t, d) for p in h.children if p.dep_ == "prep" and p.lower_ in ("to", "for")
                               for g in p.children for a in actor_in(st, g)]
-                    for s_ in _subjects(st, t, countries=True)[:2]:
+                    for s_ in subjects(st, t, countries=True)[:2]:
                         for o in backed[:2]:
                             self._add(st, "supports", s_, o, sent)
-            if t.lemma_ in L["contribute_verbs"] and t.pos_ == "VERB" and _realised(t):
+            if t.lemma_ in L["contribute_verbs"] and t.pos_ == "VERB" and realised(t):
                 # "Kenya and Uganda, which contribute troops to AU peacekeeping forces"
                 troops = [c for c in t.children if c.dep_ == "dobj"]
                 force_words = set(patterns()["force_nouns"]) | set(patterns()["role_nouns"])
@@ -978,23 +589,23 @@ class Relations:
                            or any(g.lower_ in force_words for g in c.subtree) for c in troops):
                     continue
                 backed = [a for p in t.children if p.dep_ == "prep" and p.lower_ in ("to",)
-                          for g in p.children for a in _own_actors(st, g)]
-                for s_ in _subjects(st, t, countries=True)[:3]:
+                          for g in p.children for a in own_actors(st, g)]
+                for s_ in subjects(st, t, countries=True)[:3]:
                     for o in backed[:1]:
                         self._add(st, "supports", s_, o, sent)
             if low in L["proxy_nouns"] and t.pos_ == "NOUN":
                 patrons = [side_actor(st, doc, c) for c in t.children if c.dep_ in ("poss", "compound", "amod") and c.i < t.i]
                 patrons += [a for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
-                            for g in c.children for a in _actors_or_countries(st, g)]
+                            for g in c.children for a in actors_or_countries(st, g)]
                 patrons = [p for p in patrons if p]
                 if not patrons:
                     continue
                 if t.dep_ == "appos":
-                    proxies = _own_actors(st, t.head)
-                elif t.dep_ in ("attr",) and _realised(t.head):
-                    proxies = [a for c in t.head.children if c.dep_ == "nsubj" for a in _own_actors(st, c)]
+                    proxies = own_actors(st, t.head)
+                elif t.dep_ in ("attr",) and realised(t.head):
+                    proxies = [a for c in t.head.children if c.dep_ == "nsubj" for a in own_actors(st, c)]
                 else:
-                    proxies = _own_actors(st, t)
+                    proxies = own_actors(st, t)
                 for pa in patrons[:1]:
                     for x in proxies[:2]:
                         self._add(st, "supports", pa, x, sent, 0.7)
@@ -1023,7 +634,7 @@ class Relations:
     # "X said", "according to X", "X told AFP", "citing X"
     def _attribution(self, doc: Doc, st: DocState, sent: Span) -> None:
         keys: list[str] = []
-        for t in _keyed(st, doc, sent, lemmas=self.attr_verbs, lowers=("according", "citing", "quoting")):
+        for t in keyed(st, doc, sent, lemmas=self.attr_verbs, lowers=("according", "citing", "quoting")):
             if t.lemma_ in self.attr_verbs and t.pos_ == "VERB":
                 for c in t.children:
                     if c.dep_ in ("nsubj",):
