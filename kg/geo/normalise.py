@@ -23,7 +23,6 @@ because they carry meaning (`kg.geo.resolve`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 __all__ = ["normalise_place", "tokens"]
@@ -57,6 +56,8 @@ _VOWELS = (("ee", "i"), ("ou", "u"), ("oo", "o"), ("aa", "a"), ("ii", "i"), ("uu
 _FINAL_AH = re.compile(r"(?<=..)[ae]h$")
 _FINAL_IYA = re.compile(r"(?:iy|i)(?:a|e)$")
 
+from kg.model.text import strip_marks
+
 
 def _fold_word(w: str) -> str:
     if w.isdigit():
@@ -73,8 +74,7 @@ def _fold_word(w: str) -> str:
 
 def tokens(name: str) -> list[str]:
     """The normalised words of `name` (what `normalise_place` joins with single spaces)."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).translate(_FOLD)
+    s = strip_marks(name).translate(_FOLD)
     s = _MARKS.sub("", s).lower()
     # mark hyphens so that "ad-Dar" is known to be an article even before a non-matching letter
     s = _SEP_HYPHEN.sub(" \x00 ", s)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from kg.model.text import strip_marks, unify_quotes
 from kg.runtime.resources import data_file
 
 
@@ -39,9 +39,7 @@ def event_lexicon() -> dict[str, Any]:
 def fold(text: str) -> str:
     """Lowercase, strip diacritics, unify quotes and dashes, drop a leading 'the': the form
     names are compared in."""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    t = t.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    t = unify_quotes(strip_marks(text), backtick=False, marks=False, dashes=True)
     t = re.sub(r"\s+", " ", t.lower()).strip()
     t = re.sub(r"^the ", "", t)
     t = re.sub(r"'s$", "", t)

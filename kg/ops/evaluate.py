@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.model.text import strip_marks
 from kg.model.vocab import sparql_prefixes
 
 CATEGORIES = ["actors", "places", "countries", "events", "events_strict", "control", "support", "sources"]
@@ -46,8 +46,7 @@ class EvaluationError(Exception):
 
 
 def norm_name(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text or "")
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    t = strip_marks(text or "").lower()
     t = re.sub(r"[’‘`´ʿʾ']s\b", "", t)
     t = re.sub(r"[’‘`´ʿʾ'\".,()\[\]]", "", t)
     t = re.sub(r"[-_/]", " ", t)

@@ -13,7 +13,6 @@ nationality words, unambiguous places), then each name is resolved with that con
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from spacy.language import Language
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span
 
+from kg.model.text import strip_marks, unify_quotes
 from kg.geo.gazetteer import Gazetteer, GazPlace
 from kg.geo.normalise import normalise_place
 from kg.geo.resolve import place_iri_suffix, resolve_place
@@ -533,9 +533,7 @@ def _gaz_level(level: str | None) -> str | None:
 def ascii_label(name: str) -> str:
     """GeoNames' names carry transliteration marks (Ḩamāh); labels are easier to read and type
     without them (Hamah), as GeoNames' own asciiname."""
-    t = unicodedata.normalize("NFKD", name)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return t.replace("‘", "'").replace("’", "'").replace("ʿ", "'").replace("ʾ", "'")
+    return unify_quotes(strip_marks(name), backtick=False)
 
 
 def _enclosing_mention(doc: Doc, st, k: int) -> Mention | None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.model.text import strip_marks, unify_quotes
 from kg.store.base import Store
 from kg.model.vocab import ACTOR_CLASSES, CKG, CKR, OWL, PLACE_CLASSES, RDF, RDFS, SKOS, WD, XSD
 from kg.ops.link.client import AnswerCache, Binding, LinkError, SparqlClient
@@ -286,9 +286,7 @@ def _gazetteer_cc(geonames_id: str | None) -> str | None:
 # -- names ---------------------------------------------------------------------------------------
 def normalise(name: str) -> str:
     """Comparable form of a name: case, accents, quotes, hyphens and a leading article ignored."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").casefold()
+    s = unify_quotes(strip_marks(name), marks=False).casefold()
     s = re.sub(r"'s\b", "", s)
     s = re.sub(r"[^\w]+", " ", s).strip()
     s = re.sub(r"^(the|al|el) ", lambda m: "" if m.group(1) == "the" else m.group(0), s)
