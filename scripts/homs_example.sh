@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 corpus="${1:-../shared/corpus/homs-2015}"
 store="${2:-$(mktemp -d)/homs-store}"
 kg=".venv/bin/kg"
+[ -x "$kg" ] || { echo "homs_example.sh: $kg is missing: run 'bash scripts/setup.sh' first" >&2; exit 1; }
+if ! ls "$corpus"/*.gold.json >/dev/null 2>&1; then
+  echo "homs_example.sh: no NAME.txt + NAME.gold.json articles in $corpus (the shared corpus lives outside the repository; pass its homs-2015 folder as the first argument)" >&2
+  exit 1
+fi
 for txt in "$corpus"/*.txt; do
   gold="${txt%.txt}.gold.json"
   outlet=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["outlet"])' "$gold")
