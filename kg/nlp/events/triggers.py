@@ -10,7 +10,7 @@ import re
 from spacy.tokens import Span, Token
 
 from kg.nlp.events import classes as C
-from kg.nlp.events.words import EventLexicon, word_set, word_value
+from kg.nlp.events.words import EventLexicon, word_seq, word_set, word_value
 from kg.nlp.state import DocState, state
 
 SKIP_HEADS = word_set("triggers", "skip_heads")
@@ -23,8 +23,8 @@ SUPPORT_TRIGGER_PREPS = word_set("triggers", "support_trigger_preps")
 FIRE_PREPS = word_set("triggers", "fire_preps")
 MODIFIER_VERBS = word_set("triggers", "modifier_verbs")
 WEAPON_VERBS = word_set("triggers", "weapon_verbs")
-HIT_PREPS = tuple(word_value("triggers", "hit_preps"))
-CIVILIAN_HIT_PREPS = tuple(word_value("triggers", "civilian_hit_preps"))
+HIT_PREPS = word_seq("triggers", "hit_preps")
+CIVILIAN_HIT_PREPS = word_seq("triggers", "civilian_hit_preps")
 HITTING_CLAUSES = word_set("triggers", "hitting_clauses")
 HELD_GROUND = re.compile(word_value("triggers", "held_ground"))
 
