@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -21,7 +24,7 @@ class UsageProblem(click.UsageError):
     """Bad usage detected after parsing (exit 2)."""
 
 
-def _fail(msg: str, code: int = 1) -> None:
+def _fail(msg: str, code: int = 1) -> NoReturn:
     click.echo(f"kg: error: {msg}", err=True)
     sys.exit(code)
 
@@ -36,13 +39,27 @@ endpoint_option = click.option(
 )
 
 
-def _open(store_path: str | None, endpoint: str | None, *, read_only: bool):
+@contextmanager
+def opened_store(store_path: str | None, endpoint: str | None, *, read_only: bool,
+                 also: tuple[type[Exception], ...] = (), own_errors: bool = False) -> Iterator[Any]:
+    """The store a command works on, closed however the command ends.
+
+    A StoreError at opening is the one-line error (exit status 1). So is a StoreError (locked,
+    unreachable, a query that does not parse) or one of `also` raised by the body, unless the
+    command handles its errors itself (own_errors: ingest says how far it got)."""
     from kg.store import StoreError, open_store
 
     try:
-        return open_store(store_path, endpoint, read_only=read_only)
+        store = open_store(store_path, endpoint, read_only=read_only)
     except StoreError as e:
         _fail(str(e))
+    caught = () if own_errors else (StoreError, *also)
+    try:
+        yield store
+    except caught as e:
+        _fail(str(e))
+    finally:
+        store.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,8 +87,13 @@ def cli() -> None:
 def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, progress, do_merge, store_path,
            endpoint) -> None:
     """Read articles (.txt, .html, .jsonl, folders, - for stdin) into the graph, one named graph each."""
-    from kg.ops.ingest import ingest_paths
-    from kg.read.readers import InputError, parse_date
+    from contextlib import nullcontext
+
+    from kg.ops.ingest import Ingest
+    from kg.ops.parallel import WorkerError
+    from kg.read.readers import InputError, parse_date, read_all
+    from kg.runtime import interrupt
+    from kg.runtime.progress import IngestProgress, want_progress
     from kg.store import StoreError
 
     try:
@@ -80,66 +102,48 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
         _fail(str(e))
     if (published or outlet or url) and (len(paths) > 1 or Path(paths[0]).is_dir()):
         raise UsageProblem("--published, --outlet and --url apply to a single plain file")
-    from contextlib import nullcontext
-
-    from kg.ops.parallel import WorkerError
-    from kg.runtime.progress import IngestProgress, want_progress
-
-    from kg.runtime import interrupt
-    from kg.ops.ingest import clear_merge_pending, mark_merge_pending, merge_pending
-
     interrupt.install()  # SIGINT/SIGTERM: finish the batch being written, then stop with a summary
-    store = _open(store_path, endpoint, read_only=False)
-    t0 = time.perf_counter()
-    bar = IngestProgress() if want_progress(progress) and not quiet else None
-    echo = bar.echo if bar else (lambda m: click.echo(m, err=True))
-
-    def on_error(msg: str) -> None:
-        echo(f"kg: skipped: {msg}")
-
-    def on_article(article, what: str) -> None:
-        if not quiet and bar is None:  # the progress line replaces per-article lines
-            title = (article.title or article.source)[:70]
-            click.echo(f"{what:>8}  {title}", err=True)
-
-    report = None
-    stage = "loading"
-    try:
-        with bar or nullcontext():
-            report = ingest_paths(
-                list(paths), store, outlet=outlet, url=url, published=pub, replace=replace,
-                on_error=on_error, on_article=on_article, on_progress=bar.update if bar else None,
-                batch_size=batch_size, workers=workers,
-                before_first_write=(lambda: mark_merge_pending(store)) if do_merge else None,
-            )
-        merged = None
-        # also after a run that loaded nothing new, if the one before was stopped before merging
-        if do_merge and (report.loaded or merge_pending(store)):
-            from kg.ops.merge import merge_store
-
-            stage = "merging"
-            merged = merge_store(store)
-            clear_merge_pending(store)
-    except (StoreError, WorkerError) as e:
-        done = getattr(e, "report", None) or report
-        so_far = f" ({done.summary()} before the failure; rerun to resume)" if done is not None else ""
-        _fail(f"{e}{so_far}")
-    except interrupt.Interrupted as e:
-        done = e.report or report
-        counts = done.summary() if done is not None else "nothing loaded"
-        where = "; kg merge did not finish" if stage == "merging" else "; the articles in flight were not written"
-        click.echo(f"kg: interrupted by {e.name}: {counts} in {time.perf_counter() - t0:.1f}s{where}; "
-                   "rerun the same command to finish", err=True)
-        sys.exit(e.exit_code)
-    finally:
-        store.close()
-    dt_s = time.perf_counter() - t0
-    click.echo(f"{report.summary()} in {dt_s:.1f}s", err=True)
+    with opened_store(store_path, endpoint, read_only=False, own_errors=True) as store:
+        t0 = time.perf_counter()
+        bar = IngestProgress() if want_progress(progress) and not quiet else None
+        echo = bar.echo if bar else (lambda m: click.echo(m, err=True))
+        run = Ingest(store, replace=replace, on_error=lambda msg: echo(f"kg: skipped: {msg}"),
+                     on_article=None if quiet or bar else _echo_article,  # the progress line replaces them
+                     on_progress=bar.update if bar else None, batch_size=batch_size, workers=workers,
+                     merge=do_merge)
+        try:
+            report = run.run(read_all(list(paths), outlet=outlet, url=url, published=pub),
+                             loading=bar or nullcontext())
+        except (StoreError, WorkerError, interrupt.Interrupted) as e:
+            _ingest_stopped(e, run, t0)
+    click.echo(f"{report.summary()} in {time.perf_counter() - t0:.1f}s", err=True)
+    merged = run.merged
     if merged is not None and not quiet:
         click.echo(f"merged {merged.accounts} event accounts into {merged.merged_events} events "
                    f"({merged.multi_account_events} told by several articles)", err=True)
     if report.failed and not report.loaded and not report.skipped:
         sys.exit(1)
+
+
+def _echo_article(article: Any, what: str) -> None:
+    title = (article.title or article.source)[:70]
+    click.echo(f"{what:>8}  {title}", err=True)
+
+
+def _ingest_stopped(e: BaseException, run: Any, t0: float) -> NoReturn:
+    """The one line for an ingest that did not finish: how far it got, and that a rerun resumes
+    (a store or worker failure: exit 1; SIGINT/SIGTERM: 128 + the signal, as shells do)."""
+    from kg.runtime.interrupt import Interrupted
+
+    done = getattr(e, "report", None) or run.report
+    if not isinstance(e, Interrupted):
+        so_far = f" ({done.summary()} before the failure; rerun to resume)" if done is not None else ""
+        _fail(f"{e}{so_far}")
+    counts = done.summary() if done is not None else "nothing loaded"
+    where = "; kg merge did not finish" if run.stage == "merging" else "; the articles in flight were not written"
+    click.echo(f"kg: interrupted by {e.name}: {counts} in {time.perf_counter() - t0:.1f}s{where}; "
+               "rerun the same command to finish", err=True)
+    sys.exit(e.exit_code)
 
 
 @cli.command()
@@ -157,8 +161,6 @@ def ingest(paths, published, outlet, url, replace, batch_size, quiet, workers, p
 def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, endpoint) -> None:
     """Run a named query (see --list), a .rq file, or --sparql TEXT over the union of all graphs."""
     from kg.sparql.queries import QueryError, bind_params, format_result, is_update, named_queries, paged, resolve_query, with_bindings
-    from kg.store import StoreError
-    from kg.store.base import QuerySyntaxError
 
     if list_:
         for q in named_queries().values():
@@ -189,27 +191,13 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
     if is_update(text):
         if not update:
             _fail("this is a SPARQL Update; pass --update to change the store", 2)
-        store = _open(store_path, endpoint, read_only=False)
-        try:
+        with opened_store(store_path, endpoint, read_only=False) as store:
             store.update(text)
-        except QuerySyntaxError as e:
-            _fail(str(e))
-        except StoreError as e:
-            _fail(str(e))
-        finally:
-            store.close()
         click.echo("update applied", err=True)
         return
-    store = _open(store_path, endpoint, read_only=True)
-    try:
+    with opened_store(store_path, endpoint, read_only=True, also=(QueryError,)) as store:
         res = store.query(text, bindings)
         out = format_result(res, fmt)
-    except QuerySyntaxError as e:
-        _fail(str(e))
-    except (StoreError, QueryError) as e:
-        _fail(str(e))
-    finally:
-        store.close()
     click.echo(out, nl=False)
     if not sparql and limit and res.kind == "select" and len(res.rows) >= limit:
         click.echo(f"kg: rows {offset + 1}-{offset + limit} shown; the next page: --offset {offset + limit}, "
@@ -223,15 +211,8 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
 @endpoint_option
 def export(fmt, output, store_path, endpoint) -> None:
     """Export the whole store, ontology included (triple formats hold the union of all graphs)."""
-    from kg.store import StoreError
-
-    store = _open(store_path, endpoint, read_only=True)
-    try:
+    with opened_store(store_path, endpoint, read_only=True) as store:
         data = store.export(fmt)
-    except StoreError as e:
-        _fail(str(e))
-    finally:
-        store.close()
     if output:
         tmp = Path(output).with_name(Path(output).name + ".part")
         try:
@@ -253,15 +234,9 @@ def stats(fmt, store_path, endpoint) -> None:
     import json
 
     from kg.ops.stats import store_stats
-    from kg.store import StoreError
 
-    store = _open(store_path, endpoint, read_only=True)
-    try:
+    with opened_store(store_path, endpoint, read_only=True) as store:
         s = store_stats(store)
-    except StoreError as e:
-        _fail(str(e))
-    finally:
-        store.close()
     if fmt == "json":
         click.echo(json.dumps(s, indent=1))
         return
@@ -293,24 +268,23 @@ def serve(port, bind, timeout_s, max_rows, allow_service, workers, quiet, store_
         raise UsageProblem("kg serve serves an embedded store (--store); an --endpoint is already a SPARQL server")
     from kg.ops.serve import ServeConfig, make_server
 
-    store = _open(store_path, None, read_only=True)  # checks the store opens, one line if not
-    try:
-        server = make_server(None, bind, port, ServeConfig(timeout_s, max_rows, allow_service, quiet),
-                             store_path=str(store.path), workers=workers)
-    except OSError as e:
-        store.close()
-        _fail(f"cannot listen on {bind}:{port} ({e.strerror or e})")
-    host, real_port = server.server_address[:2]
-    click.echo(f"kg serve: read-only SPARQL endpoint at http://{host}:{real_port}/sparql "
-               f"(store {store.path}; Ctrl-C stops)", err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("kg serve: stopped", err=True)
-    finally:
-        server.server_close()
-        server.service.close()
-        store.close()
+    # opened here to check that the store opens (one line if not); the query processes open their own
+    with opened_store(store_path, None, read_only=True, own_errors=True) as store:
+        try:
+            server = make_server(None, bind, port, ServeConfig(timeout_s, max_rows, allow_service, quiet),
+                                 store_path=str(store.path), workers=workers)
+        except OSError as e:
+            _fail(f"cannot listen on {bind}:{port} ({e.strerror or e})")
+        host, real_port = server.server_address[:2]
+        click.echo(f"kg serve: read-only SPARQL endpoint at http://{host}:{real_port}/sparql "
+                   f"(store {store.path}; Ctrl-C stops)", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("kg serve: stopped", err=True)
+        finally:
+            server.server_close()
+            server.service.close()
 
 
 @cli.group()
@@ -342,11 +316,8 @@ def ontology_check(no_data, store_path, endpoint) -> None:
             from kg.ops.stats import data_graph
             from kg.graph.ontology import validate_graph
 
-            store = _open(store_path, endpoint, read_only=True)
-            try:
+            with opened_store(store_path, endpoint, read_only=True, own_errors=True) as store:
                 g = data_graph(store)
-            finally:
-                store.close()
             sh = validate_graph(g)
             click.echo(f"SHACL: {'conforms' if sh.conforms else 'does NOT conform'} "
                        f"({len(g)} data triples, {sh.violations} violations)")
@@ -415,15 +386,13 @@ def link_wikidata_cmd(wikidata_endpoint, offline, min_score, dry_run, undo, cach
                       store_path, endpoint) -> None:
     """Link places (GeoNames id, ISO 3166-2 code) and actors (names, kind, country) to Wikidata."""
     from kg.ops.link import DEFAULT_ENDPOINT, LINK_GRAPH, AnswerCache, LinkError, default_cache_dir, link_wikidata, unlink_wikidata
-    from kg.store import StoreError
 
     if undo and (dry_run or offline):
         raise UsageProblem("--undo takes no --dry-run or --offline")
     wd_endpoint = wikidata_endpoint or DEFAULT_ENDPOINT
     if not wd_endpoint.startswith(("http://", "https://")):
         raise UsageProblem(f"--wikidata-endpoint {wd_endpoint!r}: expected an http(s) URL")
-    store = _open(store_path, endpoint, read_only=dry_run)
-    try:
+    with opened_store(store_path, endpoint, read_only=dry_run, also=(LinkError,)) as store:
         if undo:
             n = unlink_wikidata(store)
             click.echo(f"removed {n} Wikidata links (graph {LINK_GRAPH})", err=True)
@@ -432,10 +401,6 @@ def link_wikidata_cmd(wikidata_endpoint, offline, min_score, dry_run, undo, cach
         t0 = time.perf_counter()
         report = link_wikidata(store, endpoint=wd_endpoint, cache=cache, offline=offline,
                                min_score=min_score, dry_run=dry_run)
-    except (LinkError, StoreError) as e:
-        _fail(str(e))
-    finally:
-        store.close()
     if dry_run or verbose:
         for lk in report.links:
             click.echo(f"{lk.node}\twd:{lk.qid}\t{lk.score:.3f}\t{lk.method}\t{lk.node_label}\t{lk.wd_label}")
@@ -460,19 +425,13 @@ def link_wikidata_cmd(wikidata_endpoint, offline, min_score, dry_run, undo, cach
 def merge(window, threshold, undo, store_path, endpoint) -> None:
     """Group event accounts from different articles into merged events (graph .../merged)."""
     from kg.ops.merge import merge_store, undo_merge
-    from kg.store import StoreError
 
-    store = _open(store_path, endpoint, read_only=False)
-    try:
+    with opened_store(store_path, endpoint, read_only=False) as store:
         if undo:
             undo_merge(store)
             click.echo("merged graph removed", err=True)
             return
         r = merge_store(store, window=window, threshold=threshold)
-    except StoreError as e:
-        _fail(str(e))
-    finally:
-        store.close()
     click.echo(f"merged {r.accounts} event accounts into {r.merged_events} events "
                f"({r.multi_account_events} told by several articles; {r.pairs_scored} pairs scored "
                f"in {r.seconds:.2f}s)", err=True)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.runtime.interrupt import deferred
-from kg.read.readers import InputError, read_all
 from kg.model.records import Article
-from kg.store import Store
 from kg.model.vocab import CKR
+from kg.ops.writer import WriteBehind
+from kg.read.readers import InputError, read_all
+from kg.runtime.batching import batched
+from kg.runtime.interrupt import deferred
+from kg.store import Store
 
 
 @dataclass
@@ -64,166 +65,200 @@ def clear_merge_pending(store: Store) -> None:
     store.drop_graph(MERGE_PENDING_GRAPH)
 
 
-def ingest_articles(
-    items: Iterable[Article | InputError],
-    store: Store,
-    *,
-    replace: bool = False,
-    on_error: Callable[[str], None] | None = None,
-    on_article: Callable[[Article, str], None] | None = None,
-    on_progress: Callable[[IngestReport], None] | None = None,
-    batch_size: int = 16,
-    workers: int = 1,
-    collect_iris: bool = False,
-    before_first_write: Callable[[], None] | None = None,
-) -> IngestReport:
-    """Load articles (and count the unreadable items) into a store; returns what happened.
+Pending = tuple[Article, str, list[Any]]  # an extracted article, its graph IRI and its quads
+
+
+class Ingest:
+    """One ingest run into a store: skip check, extraction, write-behind, counts, then the merge.
 
     Streams: items are read, checked against the store, extracted (spaCy batches of
     `batch_size`, in `workers` processes) and written a batch at a time, so memory does not grow
     with the input. An article counts as loaded only once the store has confirmed its graph.
+    With merge=True the run also keeps the merged graph right: the merge-pending mark is written
+    before the first article, `kg merge` runs after the load, and the mark is dropped once it has
+    succeeded. One instance is one run; `report` is None until the load starts, then the counts so
+    far (also when the run stops early: the exception carries it as `report` too).
     """
-    from kg.ops.parallel import article_graphs
 
-    report = IngestReport()
+    def __init__(
+        self,
+        store: Store,
+        *,
+        replace: bool = False,
+        on_error: Callable[[str], None] | None = None,
+        on_article: Callable[[Article, str], None] | None = None,
+        on_progress: Callable[[IngestReport], None] | None = None,
+        batch_size: int = 16,
+        workers: int = 1,
+        collect_iris: bool = False,
+        before_first_write: Callable[[], None] | None = None,
+        merge: bool = False,
+    ) -> None:
+        self.store = store
+        self.replace = replace
+        self.on_error = on_error
+        self.on_article = on_article
+        self.on_progress = on_progress
+        self.batch_size = batch_size
+        self.workers = workers
+        self.collect_iris = collect_iris
+        self.merge = merge
+        self._before_first_write = before_first_write
+        self._written_yet = False
+        self.report: IngestReport | None = None
+        self.stage = "loading"  # then "merging"
+        self.merged: Any = None  # kg merge's report, when it ran
+        # Repeats within the stream. Without replace, only the keys of articles passed on to
+        # extraction and not yet written are held here (a few batches): once an article is written,
+        # the store answers for it (existing_graphs). Why not a set of every key seen: it grew by
+        # ~120 bytes an article without end (12 MB over a 100,000-line file). With replace the store
+        # cannot tell this run's writes from older ones, so that mode keeps every key.
+        self._unwritten: set[str] = set()
+        self._refused: set[str] = set()  # keys the store refused (a repeat is skipped, as it always was)
+        self._unflushed = 0
+        self._writer: WriteBehind[list[Pending], dict[str, str]] | None = None
 
-    def fail(msg: str) -> None:
-        report.failed += 1
-        if len(report.errors) < MAX_KEPT_ERRORS:
-            report.errors.append(msg)
-        if on_error:
-            on_error(msg)
+    # -- the whole run ---------------------------------------------------------------------------
 
-    def skip(article: Article) -> None:
-        report.skipped += 1
-        if on_article:
-            on_article(article, "skipped")
-        if on_progress:
-            on_progress(report)
+    def run(self, items: Iterable[Article | InputError], *,
+            loading: AbstractContextManager[Any] | None = None) -> IngestReport:
+        """Load the items (inside `loading`, e.g. a progress line), then merge if needed."""
+        with loading or nullcontext():
+            self.load(items)
+        self.merge_if_pending()
+        assert self.report is not None
+        return self.report
 
-    # Repeats within the stream. Without replace, only the keys of articles passed on to
-    # extraction and not yet written are held here (a few batches): once an article is written,
-    # the store answers for it (existing_graphs). Why not a set of every key seen: it grew by
-    # ~120 bytes an article without end (12 MB over a 100,000-line file). With replace the store
-    # cannot tell this run's writes from older ones, so that mode keeps every key.
-    unwritten: set[str] = set()
-    refused: set[str] = set()  # keys the store refused (a repeat is skipped, as it always was)
+    def merge_if_pending(self) -> None:
+        """Run kg merge after articles were loaded - also after a run that loaded nothing new, if
+        the one before was stopped before merging - then drop the merge-pending mark."""
+        assert self.report is not None
+        if self.merge and (self.report.loaded or merge_pending(self.store)):
+            from kg.ops.merge import merge_store
 
-    def fresh() -> Iterator[Article]:
+            self.stage = "merging"
+            self.merged = merge_store(self.store)
+            clear_merge_pending(self.store)
+
+    def load(self, items: Iterable[Article | InputError]) -> IngestReport:
+        """Load articles (and count the unreadable items) into the store; returns what happened."""
+        from kg.ops import parallel  # looked up here: tests replace parallel.article_graphs
+
+        self.report = report = IngestReport()
+        self._writer = writer = WriteBehind(self._write, self._count,
+                                            background=getattr(self.store, "background_writes", False))
+        graphs = parallel.article_graphs(self._fresh(items), workers=self.workers, batch_size=self.batch_size)
+        try:
+            for batch in batched(((art, article_graph_iri(art), quads) for art, quads in graphs), self.batch_size):
+                self._flush(batch)
+            with deferred():
+                writer.collect()
+        except BaseException as e:  # interrupted, or a store or worker failure: say how far the run got
+            with suppress(BaseException), deferred():
+                writer.collect()  # the batch being written lands whole and is counted (unless it failed)
+            try:
+                e.report = report  # type: ignore[attr-defined]
+            except AttributeError:
+                pass
+            raise
+        finally:
+            writer.close()
+            close = getattr(graphs, "close", None)
+            if close is not None:
+                close()  # stops extraction workers at once when the loop ended early
+        return report
+
+    # -- reading side: what goes to extraction ---------------------------------------------------
+
+    def _fresh(self, items: Iterable[Article | InputError]) -> Iterator[Article]:
         """Articles not yet in the store, checked a batch at a time (one request on a server)."""
-        buf: list[Article] = []
-
-        def check(batch: list[Article]) -> Iterator[Article]:
-            present = set() if replace else store.existing_graphs([article_graph_iri(a) for a in batch])
+        for batch in batched(self._unseen(items), self.batch_size):
+            present = set() if self.replace else self.store.existing_graphs([article_graph_iri(a) for a in batch])
             for a in batch:
                 if article_graph_iri(a) in present:
-                    unwritten.discard(a.key)  # a repeat is answered by the store again
-                    skip(a)
+                    self._unwritten.discard(a.key)  # a repeat is answered by the store again
+                    self._skip(a)
                 else:
                     yield a
 
+    def _unseen(self, items: Iterable[Article | InputError]) -> Iterator[Article]:
+        """Readable articles that are not a repeat of one in flight (or refused) in this run."""
         for item in items:
             if isinstance(item, InputError):
-                fail(str(item))
+                self._fail(str(item))
                 continue
-            if item.key in unwritten or item.key in refused:
-                skip(item)
+            if item.key in self._unwritten or item.key in self._refused:
+                self._skip(item)
                 continue
-            unwritten.add(item.key)
-            buf.append(item)
-            if len(buf) >= batch_size:
-                yield from check(buf)
-                buf = []
-        if buf:
-            yield from check(buf)
+            self._unwritten.add(item.key)
+            yield item
 
-    pending: list[tuple[Article, str, list[Any]]] = []
-    unflushed = 0
-    first_write = [before_first_write]
-    # Writes overlap extraction: batch N is written in a thread while batch N+1 is extracted. Why:
-    # an embedded store's write is RocksDB work that releases the GIL (measured: a Python loop
-    # beside a writer thread ran at full speed), so the ~6% of a 1-worker ingest spent writing is
-    # hidden instead of added. One batch in flight at most, counted by this thread when it is
-    # collected; stores that do not say they can (a server's client), write in line as before.
-    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer") \
-        if getattr(store, "background_writes", False) else None
-    inflight: list[tuple[Future, list[tuple[Article, str, list[Any]]]]] = []
+    # -- writing side ----------------------------------------------------------------------------
 
-    def flush() -> None:
+    def _flush(self, batch: list[Pending]) -> None:
+        assert self._writer is not None
         with deferred():  # each batch is written and counted, or not written at all
-            collect()
-            submit()
+            self._writer.collect()
+            if not self._written_yet:
+                self._written_yet = True
+                if self.merge:
+                    mark_merge_pending(self.store)
+                if self._before_first_write is not None:
+                    self._before_first_write()
+            self._writer.submit(batch)
 
-    def write(batch: list[tuple[Article, str, list[Any]]]) -> dict[str, str]:
-        nonlocal unflushed
-        # new: fresh() checked that these articles are absent (a store skips replace bookkeeping)
-        rejected = store.put_graphs([(iri, quads) for _, iri, quads in batch], new=not replace)
-        unflushed += len(batch)
-        if unflushed >= FLUSH_EVERY:  # keeps an embedded store's memory flat on long streams
-            store.flush()
-            unflushed = 0
+    def _write(self, batch: list[Pending]) -> dict[str, str]:
+        """The store write (in the writer thread when the store allows it)."""
+        # new: _fresh checked that these articles are absent (a store skips replace bookkeeping)
+        rejected = self.store.put_graphs([(iri, quads) for _, iri, quads in batch], new=not self.replace)
+        self._unflushed += len(batch)
+        if self._unflushed >= FLUSH_EVERY:  # keeps an embedded store's memory flat on long streams
+            self.store.flush()
+            self._unflushed = 0
         return rejected
 
-    def submit() -> None:
-        if not pending:
-            return
-        if first_write[0] is not None:
-            first_write[0]()
-            first_write[0] = None
-        batch = list(pending)
-        pending.clear()
-        if background is None:
-            count(batch, write(batch))
-        else:
-            inflight.append((background.submit(write, batch), batch))
+    # -- counting (always in the calling thread) -------------------------------------------------
 
-    def collect() -> None:
-        """Wait for the batch being written, then count it (or raise what stopped it)."""
-        while inflight:
-            fut, batch = inflight.pop(0)
-            count(batch, fut.result())
-
-    def count(batch: list[tuple[Article, str, list[Any]]], rejected: dict[str, str]) -> None:
+    def _count(self, batch: list[Pending], rejected: dict[str, str]) -> None:
+        report = self.report
+        assert report is not None
         for art, iri, _ in batch:
-            if not replace:
-                unwritten.discard(art.key)  # written (or refused): the store answers from now on
+            if not self.replace:
+                self._unwritten.discard(art.key)  # written (or refused): the store answers from now on
             if iri in rejected:
-                if len(refused) < MAX_KEPT_ERRORS:
-                    refused.add(art.key)
-                fail(f"{art.source}: the store refused the article's graph: {rejected[iri]}")
+                if len(self._refused) < MAX_KEPT_ERRORS:
+                    self._refused.add(art.key)
+                self._fail(f"{art.source}: the store refused the article's graph: {rejected[iri]}")
                 continue
             report.loaded += 1
-            if collect_iris:
+            if self.collect_iris:
                 report.loaded_iris.append(iri)
-            if on_article:
-                on_article(art, "loaded")
-        if on_progress:
-            on_progress(report)
+            if self.on_article:
+                self.on_article(art, "loaded")
+        if self.on_progress:
+            self.on_progress(report)
 
-    graphs = article_graphs(fresh(), workers=workers, batch_size=batch_size)
-    try:
-        for art, quads in graphs:
-            pending.append((art, article_graph_iri(art), quads))
-            if len(pending) >= batch_size:
-                flush()
-        flush()
-        with deferred():
-            collect()
-    except BaseException as e:  # interrupted, or a store or worker failure: say how far the run got
-        with suppress(BaseException), deferred():
-            collect()  # the batch being written lands whole and is counted (unless it failed)
-        try:
-            e.report = report  # type: ignore[attr-defined]
-        except AttributeError:
-            pass
-        raise
-    finally:
-        if background is not None:
-            background.shutdown(wait=True)
-        close = getattr(graphs, "close", None)
-        if close is not None:
-            close()  # stops extraction workers at once when the loop ended early
-    return report
+    def _fail(self, msg: str) -> None:
+        report = self.report
+        assert report is not None
+        report.failed += 1
+        if len(report.errors) < MAX_KEPT_ERRORS:
+            report.errors.append(msg)
+        if self.on_error:
+            self.on_error(msg)
+
+    def _skip(self, article: Article) -> None:
+        assert self.report is not None
+        self.report.skipped += 1
+        if self.on_article:
+            self.on_article(article, "skipped")
+        if self.on_progress:
+            self.on_progress(self.report)
+
+
+def ingest_articles(items: Iterable[Article | InputError], store: Store, **options: Any) -> IngestReport:
+    """Load articles into a store (see Ingest for the options); returns what happened."""
+    return Ingest(store, **options).load(items)
 
 
 def ingest_paths(
@@ -233,6 +268,6 @@ def ingest_paths(
     outlet: str | None = None,
     url: str | None = None,
     published: dt.date | None = None,
-    **kw: object,
+    **options: Any,
 ) -> IngestReport:
-    return ingest_articles(read_all(paths, outlet=outlet, url=url, published=published), store, **kw)  # type: ignore[arg-type]
+    return ingest_articles(read_all(paths, outlet=outlet, url=url, published=published), store, **options)

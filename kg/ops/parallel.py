@@ -25,6 +25,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from kg.model.records import Article
+from kg.runtime.batching import batched
 
 
 class WorkerError(RuntimeError):
@@ -55,17 +56,6 @@ def spacy_memory_zone() -> Iterator[None]:
         yield
 
 
-def _batches(articles: Iterable[Article], batch_size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for art in articles:
-        batch.append(art)
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def graphs_in_process(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[tuple[Article, list[Any]]]:
     """Extract and map to RDF here (one worker: no process start-up, no pickling), a batch at a
     time, in spaCy memory zones of ZONE_ARTICLES articles (see spacy_memory_zone). Only RDF
@@ -73,7 +63,7 @@ def graphs_in_process(articles: Iterable[Article], *, batch_size: int = 16) -> I
     from kg.nlp.extract import extract
     from kg.graph.rdf import graph_triples
 
-    batches = _batches(articles, batch_size)
+    batches = batched(articles, batch_size)
     while True:
         with spacy_memory_zone():
             done = 0
@@ -151,8 +141,7 @@ def _extract_batch(batch: list[Article]) -> list[bytes]:
     _worker_zone(len(batch))  # a worker lives as long as the stream: see spacy_memory_zone
     for ex in extract(batch, batch_size=len(batch)):
         buf = io.BytesIO()
-        ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in graph_triples(ex)), buf,
-                     ox.RdfFormat.N_TRIPLES)
+        ox.serialize(graph_triples(ex), buf, ox.RdfFormat.N_TRIPLES)  # default-graph quads: plain triples
         out.append(buf.getvalue())
     return out
 
@@ -231,20 +220,13 @@ def graphs_in_workers(
                 raise Interrupted(pending()) from None
             raise WorkerError("an extraction worker died (out of memory or killed); rerun to resume") from None
         for art, nt in zip(batch, graphs):
-            quads = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
-            yield art, quads
+            yield art, list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # quads in the default graph
 
     try:
-        batch: list[Article] = []
-        for art in articles:
-            batch.append(art)
-            if len(batch) >= batch_size:
-                inflight.append((batch, _submit(pool, batch)))
-                batch = []
-                while len(inflight) >= 2 * workers:
-                    yield from results(*inflight.popleft())
-        if batch:
+        for batch in batched(articles, batch_size):
             inflight.append((batch, _submit(pool, batch)))
+            while len(inflight) >= 2 * workers:
+                yield from results(*inflight.popleft())
         while inflight:
             yield from results(*inflight.popleft())
     except BaseException:  # interrupted, a worker died, the consumer stopped (GeneratorExit)
