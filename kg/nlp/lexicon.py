@@ -25,6 +25,18 @@ def patterns() -> dict[str, Any]:
     return load_json("patterns.json")
 
 
+@lru_cache(maxsize=None)
+def word_sets(name: str) -> dict[str, frozenset[str]]:
+    """The word lists of kg/data/<name> as sets: the components only ask whether a word is in one,
+    for every token, so a set is the form worth keeping."""
+    return {k: frozenset(v) for k, v in load_json(name).items() if isinstance(v, list)}
+
+
+def place_words() -> dict[str, frozenset[str]]:
+    """kg/data/places.json: locative prepositions, titles, name connectors, words no place is."""
+    return word_sets("places.json")
+
+
 @lru_cache(maxsize=1)
 def relation_words() -> dict[str, Any]:
     """kg/data/relations.json with its word lists as sets (the relation readers test membership)."""
