@@ -37,6 +37,11 @@ def place_words() -> dict[str, frozenset[str]]:
     return word_sets("places.json")
 
 
+def actor_words() -> dict[str, frozenset[str]]:
+    """kg/data/actor_words.json: role nouns of people, description heads, words no actor is."""
+    return word_sets("actor_words.json")
+
+
 @lru_cache(maxsize=1)
 def relation_words() -> dict[str, Any]:
     """kg/data/relations.json with its word lists as sets (the relation readers test membership)."""
