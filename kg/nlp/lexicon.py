@@ -67,15 +67,10 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
 
 
-UNIT_WORDS = re.compile(
-    r"\b(guard|division|brigade|corps|regiment|battalion|special|commando|unit|command|task force|"
-    r"squadron|fleet|group|wing|company|directorate|service|agency|intelligence)\b",
-    re.IGNORECASE,
-)
-
-
-GENERIC_STATE_WORDS = {"government", "army", "armed", "forces", "force", "military", "air", "navy", "naval", "the",
-                       "of", "national", "defence", "defense", "troops", "regime", "administration", "state"}
+_SIDES = load_json("state_sides.json")
+# a named unit ("Republican Guard", "4th Division") is no state's generic side
+UNIT_WORDS = re.compile(r"\b(" + "|".join(_SIDES["unit_words"]) + r")\b", re.IGNORECASE)
+GENERIC_STATE_WORDS = frozenset(_SIDES["generic_state_words"])
 
 
 def generic_state_name(folded: str) -> bool:
