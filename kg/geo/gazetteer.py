@@ -93,6 +93,12 @@ class Gazetteer:
                     g = cls._default = cls(_default_path())
         return g
 
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> "Gazetteer":
+        """The index at `path`, or the shared default one when None: what a pipeline
+        component's `gazetteer` config value names (a string, so the config stays JSON)."""
+        return cls.default() if path is None else cls(path)
+
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
         if not self.path.is_file():

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kg.model.text import strip_marks
+
 __all__ = ["normalise_place", "tokens"]
 
 # letters that NFKD leaves alone, spelled in ASCII
@@ -55,8 +57,6 @@ _DOUBLE_CONSONANT = re.compile(r"([b-df-hj-np-tv-z])\1+")
 _VOWELS = (("ee", "i"), ("ou", "u"), ("oo", "o"), ("aa", "a"), ("ii", "i"), ("uu", "u"))
 _FINAL_AH = re.compile(r"(?<=..)[ae]h$")
 _FINAL_IYA = re.compile(r"(?:iy|i)(?:a|e)$")
-
-from kg.model.text import strip_marks
 
 
 def _fold_word(w: str) -> str:

@@ -30,24 +30,19 @@ are only countries ("US", "UK"). Nothing credible -> None.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
 
 from kg.geo.gazetteer import POPULATED, GazPlace, Gazetteer, place_iri_suffix
 from kg.geo.normalise import normalise_place
+from kg.runtime.resources import data_file
 
 __all__ = ["resolve_place", "split_level", "place_iri_suffix", "LEVEL_WORDS"]
 
 # level words written after (or before "of") a name, and the class they ask for
-LEVEL_WORDS: dict[str, str | None] = {
-    "province": "Province", "governorate": "Province", "state": "Province", "region": "Province",
-    "oblast": "Province", "department": "Province", "prefecture": "Province", "wilaya": "Province",
-    "district": "District", "county": "District", "raion": "District", "rayon": "District",
-    "agency": "District",
-    "city": "City", "town": "Town", "village": "Village",
-    "municipality": None, "area": None,
-}
+LEVEL_WORDS: dict[str, str | None] = json.loads(data_file("gazetteer_levels.json").read_text(encoding="utf-8"))["levels"]
 LEVELS = ("Country", "Province", "District", "City", "Town", "Village", "Neighbourhood")
 NOT_IN_GAZETTEER = ("Region", "Road", "Facility")
 
@@ -121,28 +116,10 @@ def resolve_place(
             return None  # a region, road or facility is no gazetteer place
         if level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    full = " ".join(name.split())
-    if not gaz.is_known_name(full) and not gaz.is_known_name(split_level(full)[0]):
-        full, desc_level = _strip_descriptors(full)
-        level = level or desc_level
-    base, word_level = split_level(full)
-    level = level or word_level
-
-    # candidates: the whole name, and the name without its level word
-    found: dict[str, tuple[GazPlace, bool, bool]] = {}  # key -> (place, primary, whole name)
-    for text, whole in ((full, True), (base, False)) if base != full else ((full, True),):
-        for p, primary in gaz.matches(text):
-            old = found.get(p.key)
-            if old is None or (primary, whole) > (old[1], old[2]):
-                found[p.key] = (p, primary, whole)
+    full, base, level = _read_name(name, level, gaz)
+    found = _of_level(_matches(gaz, full, base), level)
     if not found:
         return None
-
-    if level in ("Country", "Province", "District", "Neighbourhood"):
-        found = {k: v for k, v in found.items() if v[0].cls == level}
-    elif level in ("City", "Town", "Village"):
-        found = {k: v for k, v in found.items() if v[0].cls in POPULATED}
-
     # an ordinary English word, as matched: "Free State" is a name though "free" is a word
     common_full = gaz.is_common_word(full)
     common_base = common_full if base == full else gaz.is_common_word(base)
@@ -154,14 +131,52 @@ def resolve_place(
     cands = [c for c in found.values()
              if _credible(*c, main=main, ctx=ctx, level=level,
                           common=common_full if c[2] else common_base)]
-    if not cands:
-        return None
+    return _best(cands, ctx, level) if cands else None
 
+
+_Match = tuple[GazPlace, bool, bool]  # (place, by its primary name, by the whole name)
+
+
+def _read_name(name: str, level: str | None, gaz: Gazetteer) -> tuple[str, str, str | None]:
+    """The name as written, the name without its level word, and the level asked for or
+    written ("northern Homs province" -> "Homs province", "Homs", Province)."""
+    full = " ".join(name.split())
+    if not gaz.is_known_name(full) and not gaz.is_known_name(split_level(full)[0]):
+        full, desc_level = _strip_descriptors(full)
+        level = level or desc_level
+    base, word_level = split_level(full)
+    return full, base, level or word_level
+
+
+def _matches(gaz: Gazetteer, full: str, base: str) -> dict[str, _Match]:
+    """Places called the whole name or the name without its level word, by key; a place met
+    both ways keeps its best match."""
+    found: dict[str, _Match] = {}
+    for text, whole in ((full, True), (base, False)) if base != full else ((full, True),):
+        for p, primary in gaz.matches(text):
+            old = found.get(p.key)
+            if old is None or (primary, whole) > (old[1], old[2]):
+                found[p.key] = (p, primary, whole)
+    return found
+
+
+def _of_level(found: dict[str, _Match], level: str | None) -> dict[str, _Match]:
+    """Province/District/Country/Neighbourhood restrict to that class, City/Town/Village to
+    populated places."""
+    if level in ("Country", "Province", "District", "Neighbourhood"):
+        return {k: v for k, v in found.items() if v[0].cls == level}
+    if level in ("City", "Town", "Village"):
+        return {k: v for k, v in found.items() if v[0].cls in POPULATED}
+    return found
+
+
+def _best(cands: list[_Match], ctx: list[str], level: str | None) -> GazPlace:
+    """The highest ranked candidate (see the module docstring, 1-4)."""
     # a province's (district's) capital of the same name stands for the bare name
     div_score = {p.key: _score(p, primary, ctx) for p, primary, _ in cands
                  if p.cls in ("Province", "District")}
 
-    def rank(c: tuple[GazPlace, bool, bool]) -> tuple:
+    def rank(c: _Match) -> tuple:
         p, primary, whole = c
         score = _score(p, primary, ctx)
         if level is None and p.cls in POPULATED:

@@ -25,6 +25,23 @@ def patterns() -> dict[str, Any]:
     return load_json("patterns.json")
 
 
+@lru_cache(maxsize=None)
+def word_sets(name: str) -> dict[str, frozenset[str]]:
+    """The word lists of kg/data/<name> as sets: the components only ask whether a word is in one,
+    for every token, so a set is the form worth keeping."""
+    return {k: frozenset(v) for k, v in load_json(name).items() if isinstance(v, list)}
+
+
+def place_words() -> dict[str, frozenset[str]]:
+    """kg/data/places.json: locative prepositions, titles, name connectors, words no place is."""
+    return word_sets("places.json")
+
+
+def actor_words() -> dict[str, frozenset[str]]:
+    """kg/data/actor_words.json: role nouns of people, description heads, words no actor is."""
+    return word_sets("actor_words.json")
+
+
 @lru_cache(maxsize=1)
 def relation_words() -> dict[str, Any]:
     """kg/data/relations.json with its word lists as sets (the relation readers test membership)."""
@@ -50,15 +67,10 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
 
 
-UNIT_WORDS = re.compile(
-    r"\b(guard|division|brigade|corps|regiment|battalion|special|commando|unit|command|task force|"
-    r"squadron|fleet|group|wing|company|directorate|service|agency|intelligence)\b",
-    re.IGNORECASE,
-)
-
-
-GENERIC_STATE_WORDS = {"government", "army", "armed", "forces", "force", "military", "air", "navy", "naval", "the",
-                       "of", "national", "defence", "defense", "troops", "regime", "administration", "state"}
+_SIDES = load_json("state_sides.json")
+# a named unit ("Republican Guard", "4th Division") is no state's generic side
+UNIT_WORDS = re.compile(r"\b(" + "|".join(_SIDES["unit_words"]) + r")\b", re.IGNORECASE)
+GENERIC_STATE_WORDS = frozenset(_SIDES["generic_state_words"])
 
 
 def generic_state_name(folded: str) -> bool:

@@ -31,6 +31,10 @@ def load_base_model() -> Language:
 
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
+    """The pipeline with every component at its default config: ckg_places and ckg_actors take
+    their gazetteer from the `gazetteer` config value, whose default (null) is the shipped index,
+    the one instance the rest of the process shares (`Gazetteer.default()`). Another index:
+    `nlp.add_pipe("ckg_places", config={"gazetteer": "/path/x.sqlite"})`."""
     nlp = load_base_model()
     nlp.add_pipe("ckg_lines", before="parser")
     for name in COMPONENTS:

@@ -18,15 +18,17 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from kg.geo.gazetteer import Gazetteer
+from kg.geo.resolve import place_iri_suffix
 from kg.model.records import ActorRecord
 from kg.nlp.lexicon import (
     generic_state_name,
-    LexActor,
     actor_lexicon,
-    country_adjective,
+    actor_words,
     country_words,
     fold,
     keyword_class,
+    load_json,
     metonyms,
     nationality_words,
     patterns,
@@ -35,24 +37,17 @@ from kg.nlp.lexicon import (
 from kg.nlp.names import generic_key, generic_label, title_case as headline_title_case
 from kg.nlp.state import DocState, Mention, TokenTable, state
 
-ROLE_PEOPLE = {"leader", "official", "resident", "witness", "activist", "analyst", "spokesman", "spokeswoman",
-               "spokesperson", "commander", "governor", "mayor", "lawmaker", "chief", "source", "doctor", "journalist"}
+_DATA = load_json("actor_words.json")
+_WORDS = actor_words()
+ROLE_PEOPLE = _WORDS["role_people"]  # "said a local leader, X": a person named after a role noun
 NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
-STATE_UNIT = re.compile(
-    r"\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-    r"eighteenth|infantry|mechani[sz]ed|armou?red|ranger|airborne|marine|special operations|task force)\b",
-    re.IGNORECASE,
-)
-COREF_HEADS = {"observatory", "monitor", "group", "ministry", "agency", "mission", "coalition", "movement", "army"}
-MODIFIERS = {"health", "security", "military", "local", "regional", "provincial", "government", "state", "police",
-             "intelligence", "defence", "defense", "interior", "foreign", "medical", "border", "special", "elite"}
-_ARMED = frozenset({"RebelGroup", "JihadistGroup"})
-AMBIGUOUS_ROLES = {
-    "militants": _ARMED, "fighters": _ARMED, "insurgents": _ARMED, "terrorists": _ARMED, "jihadists": _ARMED,
-    "extremists": _ARMED, "guerrillas": _ARMED,
-    "gunmen": _ARMED | {"Militia"}, "attackers": _ARMED | {"Militia"}, "assailants": _ARMED | {"Militia"},
-}
-NOT_ACTORS = {"youtube", "facebook", "twitter", "x", "telegram", "whatsapp", "instagram", "tiktok", "god", "allah"}
+STATE_UNIT = re.compile(r"\b(" + "|".join(_DATA["state_unit_patterns"]) + r")\b", re.IGNORECASE)
+NO_ACTOR = re.compile(r"\b(" + "|".join(_DATA["no_actor_patterns"]) + r")s?\b")  # weapons, diseases
+COREF_HEADS = _WORDS["coref_heads"]
+MODIFIERS = _WORDS["modifiers"]
+AMBIGUOUS_ROLES = {k: frozenset(v) for k, v in _DATA["ambiguous_roles"].items() if isinstance(v, list)}
+NOT_ACTORS = _WORDS["not_actors"]
+STANDALONE = _WORDS["standalone_sides"]  # generic phrases that name a side without a nationality
 
 
 
@@ -70,10 +65,9 @@ def _inside_longer_name(doc: Doc, s: int, e: int) -> bool:
 
 
 class ActorFinder:
-    _matchers: tuple[PhraseMatcher, PhraseMatcher, dict[str, LexActor]] | None = None
-
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, gazetteer: Gazetteer | None = None) -> None:
         self.nlp = nlp
+        self.gaz = Gazetteer.default() if gazetteer is None else gazetteer
         self.lex_by_id = {a.id: a for a in actor_lexicon()}
         self.lower_matcher, self.orth_matcher = self._build(nlp)
         p = patterns()
@@ -166,67 +160,76 @@ class ActorFinder:
                 st.countries[a.country] += 0.5
 
     def _generic(self, doc: Doc, st: DocState) -> None:
+        """Generic sides ('Syrian troops', 'the rebels', 'government forces'), left to right; a
+        phrase consumes its words."""
         main = st.main_country
         n = len(doc)
         table = st.tokens(doc)
         lowers = table.lower
         i = 0
         while i < n:
-            matched = False
             if lowers[i] not in self.first_words:
                 i += 1
                 continue
-            for width in (3, 2, 1):
-                if i + width > n:
-                    continue
-                phrase = table.span_text(i, i + width).lower() if width > 1 else lowers[i]
-                cls = self.force.get(phrase)
-                is_role = False
-                if cls is None:
-                    cls = self.roles.get(phrase)
-                    is_role = cls is not None
-                if cls is None:
-                    continue
-                if st.overlapping(i, i + width, "actor"):
-                    continue
-                start = i
-                side = None
-                if start > 0 and doc[start - 1].lower_ in self.sides:
-                    side = doc[start - 1].lower_
-                    start -= 1
-                elif start > 1 and doc[start - 1].text == "-" and doc[start - 2].lower_ in self.sides:
-                    side = doc[start - 2].lower_
-                    start -= 2
-                cc, cstart = self._country_of(doc, start)
-                if cc:
-                    start = cstart
-                named = self._named_before(doc, st, start) or self._possessor_group(doc, st, start, is_role or cls in NON_STATE)
-                if named is not None and (is_role or cls in NON_STATE):
-                    m = named
-                    self._add(st, m.key, st.actors[m.key].label, st.actors[m.key].cls, st.actors[m.key].country,
-                              m.start, i + width, doc[m.start : i + width].text)
-                    i += width
-                    matched = True
-                    break
-                cls = self._refine(cls, side, phrase, cc)
-                if cls is None:
-                    continue
-                if cls == "StateForce" and phrase == "forces" and start > 0 and doc[start - 1].lower_ in ("its", "their"):
-                    cls = "Army"  # "its forces", said of a state or its army
-                if cc is None:
-                    if not self._generic_ok(doc, i, width, phrase, side, is_role):
-                        continue
-                    cc = self._possessor_country(doc, st, start) or main
-                key = self._side_key(st, cls, cc, is_role, phrase, i)
-                rec = st.actors.get(key)
-                label = rec.label if rec else generic_label(cc, cls)
-                self._add(st, key, label, rec.cls if rec else cls, cc, start, i + width, doc[start : i + width].text,
-                          generic=True)
-                i += width
-                matched = True
-                break
-            if not matched:
-                i += 1
+            i += self._generic_at(doc, st, table, i, main) or 1
+
+    def _generic_at(self, doc: Doc, st: DocState, table: TokenTable, i: int, main: str | None) -> int | None:
+        """The width of the force or role phrase that starts at token i and names a side, longest
+        first; None when none does."""
+        n = len(doc)
+        for width in (3, 2, 1):
+            if i + width > n:
+                continue
+            phrase = table.span_text(i, i + width).lower() if width > 1 else table.lower[i]
+            cls = self.force.get(phrase)
+            is_role = False
+            if cls is None:
+                cls = self.roles.get(phrase)
+                is_role = cls is not None
+            if cls is None:
+                continue
+            if st.overlapping(i, i + width, "actor"):
+                continue
+            if self._side_phrase(doc, st, i, width, phrase, cls, is_role, main):
+                return width
+        return None
+
+    def _side_phrase(self, doc: Doc, st: DocState, i: int, width: int, phrase: str, cls: str, is_role: bool,
+                     main: str | None) -> bool:
+        """Adds the side a force or role noun at i..i+width names, with the side word and
+        country before it ('pro-government militia', "Syria's army"); False when it names none."""
+        start, side = self._side_word(doc, i)
+        cc, cstart = self._country_of(doc, start)
+        if cc:
+            start = cstart
+        end = i + width
+        named = self._named_before(doc, st, start) or self._possessor_group(doc, st, start, is_role or cls in NON_STATE)
+        if named is not None and (is_role or cls in NON_STATE):
+            a = st.actors[named.key]
+            self._add(st, named.key, a.label, a.cls, a.country, named.start, end, doc[named.start : end].text)
+            return True
+        refined = self._refine(cls, side, phrase, cc)
+        if refined is None:
+            return False
+        if refined == "StateForce" and phrase == "forces" and start > 0 and doc[start - 1].lower_ in ("its", "their"):
+            refined = "Army"  # "its forces", said of a state or its army
+        if cc is None:
+            if not self._generic_ok(doc, i, width, phrase, side, is_role):
+                return False
+            cc = self._possessor_country(doc, st, start) or main
+        key = self._side_key(st, refined, cc, is_role, phrase, i)
+        rec = st.actors.get(key)
+        label = rec.label if rec else generic_label(cc, refined)
+        self._add(st, key, label, rec.cls if rec else refined, cc, start, end, doc[start:end].text, generic=True)
+        return True
+
+    def _side_word(self, doc: Doc, i: int) -> tuple[int, str | None]:
+        """Where the phrase starts with its side word ('rebel', 'pro-government', 'regime'), and the word."""
+        if i > 0 and doc[i - 1].lower_ in self.sides:
+            return i - 1, doc[i - 1].lower_
+        if i > 1 and doc[i - 1].text == "-" and doc[i - 2].lower_ in self.sides:
+            return i - 2, doc[i - 2].lower_
+        return i, None
 
     def _named_before(self, doc: Doc, st: DocState, start: int) -> Mention | None:
         """'al-Shabab militants', 'ELN rebels': the role noun names the group just before it."""
@@ -258,12 +261,7 @@ class ActorFinder:
             return True
         if i > 0 and doc[i - 1].lower_ in ("its", "their", "government", "regime") and phrase in ("forces", "troops", "soldiers"):
             return True
-        standalone = {"army", "troops", "soldiers", "military", "security forces", "police", "government", "regime",
-                      "authorities", "state media", "state television", "state tv", "security personnel",
-                      "security men", "policemen", "police officers", "armed forces", "air force", "navy",
-                      "defence forces", "defense forces",
-                      "warplanes", "gendarmes", "gendarmerie", "civilians", "jets", "helicopters", "state news agency"}
-        return phrase in standalone
+        return phrase in STANDALONE
 
     def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "", at: int = 0) -> str:
         """A generic non-state side links to the one named group of its kind in the article, if
@@ -333,40 +331,53 @@ class ActorFinder:
                 self._entity(doc, st, span, e.label_)
 
     def _entity(self, doc: Doc, st: DocState, span: Span, label: str) -> None:
-        while len(span) > 1 and span[0].lower_ in ("the", "a", "an"):
-            span = doc[span.start + 1 : span.end]
-        while len(span) > 1 and span[-1].text in ("'s", "’s", "'", "’"):
-            span = doc[span.start : span.end - 1]  # NER's "Haftar's": the name, not the possessive
+        """A named entity NER found, as a person, an organisation or a country standing for its
+        government; nothing when it names no actor."""
+        span = _trim(doc, span)
         text = span.text.strip()
         f = fold(text)
         if not f or f in NOT_ACTORS or len(f) < 2:
             return
         if f in metonyms():
-            cc = metonyms()[f]
-            self._country_actor(doc, st, cc, span)
+            self._country_actor(doc, st, metonyms()[f], span)
             return
         if label == "NORP":
             return
         if not any(t.text[:1].isupper() for t in span if t.is_alpha):
             return  # NER's "warplanes": a common noun names no one (the generic patterns read it)
-        last = {a.label.split()[-1]: a for a in st.actors.values() if a.cls == "Person"}
-        if len(span) == 1 and text in last:
-            a = last[text]  # "Aguer" after "Philip Aguer": the same person
-            self._add(st, a.key, a.label, "Person", a.country, span.start, span.end, text)
-            return
-        if self._junk(doc, span, text, label):
+        if self._known_person(st, span, text) or self._junk(doc, span, text, label):
             return
         if len(span) == 1 and span[0].lower_ in COREF_HEADS:
             return  # "the Observatory", "the Group": a description, resolved by ckg_coref
         if label != "PERSON" and not keyword_class(text) and self._person_context(doc, span):
             label = "PERSON"
         if label == "PERSON":
-            if len(span) < 2 and not (span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles):
-                return
-            if any(not t.text[:1].isupper() for t in span if t.is_alpha):
-                return
-            self._add(st, f"actor/person/{slug(text)}", text, "Person", st.main_country, span.start, span.end, text)
+            self._person(doc, st, span, text)
+        else:
+            self._organisation(doc, st, span, text, f)
+
+    def _known_person(self, st: DocState, span: Span, text: str) -> bool:
+        """"Aguer" after "Philip Aguer": the same person."""
+        if len(span) != 1:
+            return False
+        last = {a.label.split()[-1]: a for a in st.actors.values() if a.cls == "Person"}
+        if text not in last:
+            return False
+        a = last[text]
+        self._add(st, a.key, a.label, "Person", a.country, span.start, span.end, text)
+        return True
+
+    def _person(self, doc: Doc, st: DocState, span: Span, text: str) -> None:
+        """Two capitalised words at least, or one after a title ('Gen. Haftar')."""
+        if len(span) < 2 and not (span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles):
             return
+        if any(not t.text[:1].isupper() for t in span if t.is_alpha):
+            return
+        self._add(st, f"actor/person/{slug(text)}", text, "Person", st.main_country, span.start, span.end, text)
+
+    def _organisation(self, doc: Doc, st: DocState, span: Span, text: str, f: str) -> None:
+        """Typed by the keywords in its name; a state body of a country ('the Malian Army') is the
+        country's generic side, one node in every article."""
         cls = keyword_class(text) or "Organisation"
         if STATE_UNIT.search(text):
             cls = "Army" if cls in ("Militia", "StateForce", "Organisation") else cls  # "134th Infantry Battalion"
@@ -387,7 +398,7 @@ class ActorFinder:
         """Named-entity spans that are no actor: weapons, diseases, codes, a capitalised first word,
         acronyms the text never spells out, and names that stand where a place would."""
         low = text.lower()
-        if re.search(r"\b(missile|rocket|drone|scud|grad|katyusha|howitzer|covid|virus|tank)s?\b", low):
+        if NO_ACTOR.search(low):
             return True
         if any(c.isdigit() for c in text) and not STATE_UNIT.search(text):
             return True
@@ -421,10 +432,7 @@ class ActorFinder:
         return span.start >= 2 and doc[span.start - 1].text == "," and doc[span.start - 2].lower_ in self.titles | ROLE_PEOPLE
 
     def _country_actor(self, doc: Doc, st: DocState, cc: str, span: Span) -> None:
-        from kg.geo.gazetteer import Gazetteer
-        from kg.geo.resolve import place_iri_suffix
-
-        p = Gazetteer.default().country(cc)
+        p = self.gaz.country(cc)
         if p is None:
             return
         key = "place/" + place_iri_suffix(p)
@@ -479,6 +487,17 @@ class ActorFinder:
         return doc
 
 
-@Language.factory("ckg_actors")
-def make_actors(nlp: Language, name: str) -> ActorFinder:
-    return ActorFinder(nlp, name)
+def _trim(doc: Doc, span: Span) -> Span:
+    """NER's "the Taliban", "Haftar's": the name, without article or possessive."""
+    while len(span) > 1 and span[0].lower_ in ("the", "a", "an"):
+        span = doc[span.start + 1 : span.end]
+    while len(span) > 1 and span[-1].text in ("'s", "’s", "'", "’"):
+        span = doc[span.start : span.end - 1]
+    return span
+
+
+@Language.factory("ckg_actors", default_config={"gazetteer": None})
+def make_actors(nlp: Language, name: str, gazetteer: str | None) -> ActorFinder:
+    """`gazetteer`: path of a gazetteer index, or null for the shipped one (the countries that
+    capitals such as 'Moscow' stand for come from it)."""
+    return ActorFinder(nlp, name, Gazetteer.open(gazetteer))

@@ -10,29 +10,17 @@ before naming it), but only to an actor that is the single one of its class.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
+from kg.nlp.lexicon import load_json, word_sets
 from kg.nlp.state import DocState, Mention, state
 
-HEADS = {
-    "monitor": {"Monitor"}, "observatory": {"Monitor"}, "watchdog": {"Monitor"},
-    "group": {"RebelGroup", "JihadistGroup", "Militia"}, "movement": {"RebelGroup", "JihadistGroup", "Militia"},
-    "organisation": {"RebelGroup", "JihadistGroup", "Militia", "Organisation"},
-    "organization": {"RebelGroup", "JihadistGroup", "Militia", "Organisation"},
-    "outfit": {"RebelGroup", "JihadistGroup", "Militia"}, "insurgency": {"RebelGroup", "JihadistGroup"},
-    "ministry": {"Government"}, "administration": {"Government"},
-    "agency": {"MediaOutlet"}, "broadcaster": {"MediaOutlet"}, "channel": {"MediaOutlet"},
-    "newspaper": {"MediaOutlet"}, "mission": {"Organisation"},
-    "coalition": {"StateForce", "Army", "AirForce"}, "alliance": {"StateForce", "RebelGroup", "Militia"},
-}
-DETERMINERS = {"the", "a", "an", "this", "that"}
-NOT_ARMED = {"civil", "society", "rights", "aid", "humanitarian", "medical", "relief", "advocacy", "civic", "media",
-             "press", "news", "research", "monitoring", "community", "women's", "youth", "student", "students"}
-PLACE_HEADS = {
-    "town": {"Town", "City", "Village"}, "city": {"City", "Town"}, "village": {"Village", "Town"},
-    "district": {"District"}, "province": {"Province"}, "region": {"Province", "Region"},
-    "base": {"Facility"}, "airbase": {"Facility"}, "hotel": {"Facility"}, "camp": {"Facility"},
-}
+_DATA = load_json("coref.json")
+HEADS = {k: frozenset(v) for k, v in _DATA["actor_heads"].items()}  # head noun -> actor classes it may mean
+PLACE_HEADS = {k: frozenset(v) for k, v in _DATA["place_heads"].items()}
+DETERMINERS = word_sets("coref.json")["determiners"]
+NOT_ARMED = word_sets("coref.json")["not_armed"]  # "a rights group", "the civil society group"
+_MODIFIER_DEPS = ("amod", "compound", "npadvmod", "punct", "det", "nmod")
 
 
 class Coref:
@@ -45,29 +33,7 @@ class Coref:
                 continue
             if st.mention_at(t.i) is not None:
                 continue
-            # find the start of the noun phrase: a determiner reachable through left modifiers
-            start = t.i
-            j = t.i - 1
-            while j >= 0 and j >= t.i - 4 and doc[j].dep_ in ("amod", "compound", "npadvmod", "punct", "det", "nmod") and doc[j].head.i in range(j, t.i + 1):
-                start = j
-                j -= 1
-            if doc[start].lower_ not in DETERMINERS and not (doc[start].lower_ in ("its", "their")):
-                # a bare head word ("coalition airstrikes") only for the one actor named with it
-                named = [k for k, a in st.actors.items() if t.lower_ in a.label.lower().split()]
-                if len(named) != 1:
-                    continue
-                target = named[0]
-                start = t.i
-            elif t.dep_ == "appos":
-                # "the Observatory, a UK-based group that ...": the description is of its head
-                head = st.mention_at(t.head.i, "actor")
-                if head is None:
-                    continue
-                target = head.key
-            else:
-                if any(doc[k].lower_ in NOT_ARMED for k in range(start, t.i)):
-                    continue  # "the local civil society group", "a rights group": not an armed group
-                target = self._antecedent(st, HEADS[t.lower_], t.i)
+            start, target = self._target(doc, st, t)
             if target is None:
                 continue
             rec = st.actors[target]
@@ -75,6 +41,26 @@ class Coref:
             rec.aliases.add(text)
             st.add_mention(Mention(start, t.i + 1, target, "actor", text, generic=True))
         return doc
+
+    def _target(self, doc: Doc, st: DocState, t: Token) -> tuple[int, str | None]:
+        """Where the description headed by `t` starts, and the actor it refers to (or None)."""
+        # find the start of the noun phrase: a determiner reachable through left modifiers
+        start = t.i
+        j = t.i - 1
+        while j >= 0 and j >= t.i - 4 and doc[j].dep_ in _MODIFIER_DEPS and doc[j].head.i in range(j, t.i + 1):
+            start = j
+            j -= 1
+        if doc[start].lower_ not in DETERMINERS and not (doc[start].lower_ in ("its", "their")):
+            # a bare head word ("coalition airstrikes") only for the one actor named with it
+            named = [k for k, a in st.actors.items() if t.lower_ in a.label.lower().split()]
+            return t.i, (named[0] if len(named) == 1 else None)
+        if t.dep_ == "appos":
+            # "the Observatory, a UK-based group that ...": the description is of its head
+            head = st.mention_at(t.head.i, "actor")
+            return start, (head.key if head is not None else None)
+        if any(doc[k].lower_ in NOT_ARMED for k in range(start, t.i)):
+            return start, None  # "the local civil society group", "a rights group": not an armed group
+        return start, self._antecedent(st, HEADS[t.lower_], t.i)
 
     @staticmethod
     def _places(doc: Doc, st: DocState) -> None:
