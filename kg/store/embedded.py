@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from kg.graph.entities import NAME_KEY, NAME_PREDICATES, entity_quads, is_article_graph, name_key
 from kg.graph.ontology import ontology_path
 from kg.model.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF
-from kg.store.base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
+from kg.store.base import QueryResult, QuerySyntaxError, ResultStream, Store, StoreError, export_rdf
 
 ENTITY_CACHE_MAX = 50_000  # entity facts remembered as written (about 10 MB at most)
 
@@ -211,6 +211,15 @@ class EmbeddedStore(Store):
 
     # -- SPARQL -------------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
+        res = self._stream(sparql, bindings)
+        if res.kind == "graph":
+            return QueryResult(kind="graph", triples=[(t.subject, t.predicate, t.object) for t in res.items])
+        return QueryResult(kind=res.kind, variables=res.variables, rows=list(res.items), boolean=res.boolean)
+
+    def stream(self, sparql: str) -> ResultStream:
+        return self._stream(sparql, None)
+
+    def _stream(self, sparql: str, bindings: Mapping[str, Any] | None) -> ResultStream:
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             res = self._db.query(sparql, use_default_graph_as_union=True, substitutions=subs or None, prefixes=PREFIXES)
@@ -219,12 +228,11 @@ class EmbeddedStore(Store):
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
         if isinstance(res, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(res))
+            return ResultStream(kind="ask", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
-            rows = [[sol[v] for v in variables] for sol in res]
-            return QueryResult(kind="select", variables=variables, rows=rows)
-        return QueryResult(kind="graph", triples=[(t.subject, t.predicate, t.object) for t in res])
+            return ResultStream(kind="select", variables=variables, items=([sol[v] for v in variables] for sol in res))
+        return ResultStream(kind="graph", items=iter(res))
 
     def update(self, sparql: str) -> None:
         self._writable()
