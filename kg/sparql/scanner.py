@@ -47,32 +47,21 @@ _TOKEN = re.compile(r"[^\s{}()]+|[{}()]")
 def _string_end(s: str, start: int) -> int:
     """End (exclusive) of the string literal opening at `start`."""
     q = s[start]
-    n = len(s)
-    if s.startswith(q * 3, start):
-        stop, i = _LONG_STOP[q], start + 3
-        while True:
-            m = stop.search(s, i)
-            if m is None:
-                return n
-            j = m.start()
-            if s[j] == "\\":
-                i = j + 2
-            elif s.startswith(q * 3, j):
-                return j + 3
-            else:
-                i = j + 1
-    stop, i = _STRING_STOP[q], start + 1
+    long = s.startswith(q * 3, start)
+    stop, i = (_LONG_STOP if long else _STRING_STOP)[q], start + (3 if long else 1)
     while True:
         m = stop.search(s, i)
         if m is None:
-            return n
+            return len(s)
         j = m.start()
         if s[j] == "\\":
             i = j + 2
-        elif s[j] == q:
-            return j + 1
+        elif not long:
+            return j + 1 if s[j] == q else j  # a line end: unterminated
+        elif s.startswith(q * 3, j):
+            return j + 3
         else:
-            return j  # a line end: unterminated
+            i = j + 1
 
 
 def _ends_operand(c: str) -> bool:
