@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.graph.entities import entity_quads, is_article_graph
-from kg.sparql.queries import bind_params, parse_query_file, run_named, term_value, with_bindings
+from kg.sparql.formats import term_value
+from kg.sparql.named import bind_params, parse_query_file, run_named, with_bindings
 from kg.store import open_store
 from kg.store.embedded import EmbeddedStore
 from kg.model.vocab import ENTITIES_GRAPH

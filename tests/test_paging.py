@@ -13,7 +13,9 @@ import json
 
 import pytest
 
-from kg.sparql.queries import QueryError, bind_params, named_queries, paged, parse_query_file, run_named, term_value, with_bindings
+from kg.sparql.errors import QueryError
+from kg.sparql.formats import term_value
+from kg.sparql.named import bind_params, named_queries, paged, parse_query_file, run_named, with_bindings
 from kg.store import open_store
 
 from .conftest import CORPUS, ROOT, run_kg

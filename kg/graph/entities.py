@@ -15,13 +15,13 @@ ckr:actor/ or ckr:place/, including a place's geometry node) except the per-arti
 (ckg:mentionedIn, ckg:controls, ckg:supports: who said what, and when, stays with the article).
 Added: `ckg:nameKey`, the lower-cased form of every rdfs:label and skos:altLabel, so that a
 case-insensitive name lookup is an index lookup instead of a filter over every name (the named
-queries bind `?<param>Key` for each label parameter; see kg/queries.py).
+queries bind `?<param>Key` for each label parameter; see kg/sparql/named.py).
 
 Entity facts are idempotent (a set), so writing them again for an article already described
-changes nothing. Replacing or dropping an article removes the facts that only it stated (the
-embedded store checks each in Python; a server's update request notes the article's nodes and
-recomputes them from the article graphs that remain), so the graph never keeps a fact no article
-states.
+changes nothing. Replacing or dropping an article removes the facts that only it stated: both
+stores run the same update (`unbacked_update`, kg/sparql/internal/store-entities-unbacked.rq) in
+the transaction or request that replaces the article, then add the new version's facts, so the
+graph never keeps a fact no article states.
 A store written by an older conflict-kg has no entities graph: `rebuild_entities` derives it
 from the article graphs once (the stores call it when they open such a store).
 """
@@ -39,10 +39,6 @@ ENTITY_PREFIXES = (CKR + "actor/", CKR + "place/")
 PER_ARTICLE = frozenset({CKG + "mentionedIn", CKG + "controls", CKG + "supports"})
 NAME_PREDICATES = frozenset({RDFS + "label", SKOS + "altLabel"})
 NAME_KEY = CKG + "nameKey"
-# a SPARQL server's write request notes here which nodes the articles it replaces described, so
-# that the same request can recompute them after the replace (then drops it)
-STALE_GRAPH = ENTITIES_GRAPH + "/stale"
-STALE = ENTITIES_GRAPH + "/stale#node"
 
 
 def is_article_graph(graph: str) -> bool:
@@ -84,47 +80,30 @@ def entity_quads(quads: Iterable[Any]) -> list[Any]:
     return list(out)
 
 
-def _entity_filter(var: str = "?s") -> str:
-    starts = " || ".join(f'STRSTARTS(STR({var}), "{p}")' for p in ENTITY_PREFIXES)
-    excluded = ", ".join(f"<{p}>" for p in sorted(PER_ARTICLE))
-    return f"FILTER({starts}) FILTER(?p NOT IN ({excluded}))"
+def _fills() -> dict[str, str]:
+    """What the entity queries of kg/sparql/internal/ need to know of the entity facts' shape."""
+    from kg.sparql.internal import iri_list
+
+    actor, place = ENTITY_PREFIXES
+    return {"entities": ENTITIES_GRAPH, "article_prefix": ARTICLE_PREFIX, "actor_prefix": actor,
+            "place_prefix": place, "per_article": ", ".join(f"<{p}>" for p in sorted(PER_ARTICLE)),
+            "names": iri_list(sorted(NAME_PREDICATES)), "name_key": NAME_KEY}
 
 
-def _name_key_insert(values: str = "") -> str:
-    names = " ".join(f"<{p}>" for p in sorted(NAME_PREDICATES))
-    return (f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s <{NAME_KEY}> ?k }} }} WHERE {{ {values} "
-            f"GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?np {{ {names} }} ?s ?np ?n }} FILTER(isLiteral(?n)) "
-            f"BIND(LCASE(STR(?n)) AS ?k) }}")
+def unbacked_update(graphs: Iterable[str]) -> str:
+    """SPARQL Update removing the entity facts that only these article graphs state, to run just
+    before they are replaced or dropped (both stores, in the same transaction or request); the
+    new versions' facts (`entity_quads`) are written after it."""
+    from kg.sparql.internal import internal_query, iri_list
 
-
-def mark_stale_update(graphs: Iterable[str]) -> str:
-    """SPARQL Update noting the actor and place nodes these (article) graphs describe now, before
-    they are replaced; nothing for graphs that do not exist yet."""
-    values = " ".join(f"<{g}>" for g in graphs)
-    starts = " || ".join(f'STRSTARTS(STR(?s), "{p}")' for p in ENTITY_PREFIXES)
-    return (f"INSERT {{ GRAPH <{STALE_GRAPH}> {{ ?s <{STALE}> true }} }} WHERE {{ VALUES ?g {{ {values} }} "
-            f"GRAPH ?g {{ ?s ?p ?o }} FILTER({starts}) }}")
-
-
-def refresh_stale_update() -> str:
-    """SPARQL Update recomputing the entity facts of the nodes noted by `mark_stale_update` from
-    the article graphs as they are now, then forgetting the note. Cheap when nothing was noted."""
-    stale = f"GRAPH <{STALE_GRAPH}> {{ ?s <{STALE}> true }}"
-    return (
-        f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {stale} GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} ;\n"
-        f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {stale} GRAPH ?g {{ ?s ?p ?o }} "
-        f'FILTER(STRSTARTS(STR(?g), "{ARTICLE_PREFIX}")) {_entity_filter()} }} ;\n'
-        + _name_key_insert(stale) + f" ;\nDROP SILENT GRAPH <{STALE_GRAPH}>"
-    )
+    graphs = list(graphs)
+    return internal_query("store-entities-unbacked", graphs=iri_list(graphs),
+                          graphs_in=", ".join(f"<{g}>" for g in graphs), **_fills())
 
 
 def rebuild_update() -> str:
     """SPARQL Update deriving the whole entities graph from the article graphs (a server's
     one-off migration; the embedded store does the same in Python, much faster)."""
-    return (
-        f"DROP SILENT GRAPH <{ENTITIES_GRAPH}> ;\n"
-        f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-        f'FILTER(STRSTARTS(STR(?g), "{ARTICLE_PREFIX}")) {_entity_filter()} }} ;\n'
-        + _name_key_insert()
-    )
+    from kg.sparql.internal import internal_query
 
+    return internal_query("store-entities-rebuild", **_fills())

@@ -21,10 +21,7 @@ What it guarantees, and why:
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-import re
 import sys
 import threading
 import time
@@ -32,23 +29,18 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.sparql.queries import is_update, json_term
-from kg.model.vocab import PREFIXES, XSD
+from kg.sparql.formats import CSV_TYPE, JSON_TYPE, TSV_TYPE, XML_TYPE, render_ask, render_select
+from kg.sparql.scanner import is_update, uses_service
+from kg.store.base import QuerySyntaxError, Store, StoreError
 
 ROUTES = {"/sparql", "/query", "/"}
 MAX_BODY = 1024 * 1024  # a query, not a payload
-JSON_TYPE = "application/sparql-results+json"
-XML_TYPE = "application/sparql-results+xml"
-CSV_TYPE = "text/csv"
-TSV_TYPE = "text/tab-separated-values"
 FORMAT_NAMES = {"json": JSON_TYPE, "xml": XML_TYPE, "csv": CSV_TYPE, "tsv": TSV_TYPE}
 ACCEPTED = {
     JSON_TYPE: JSON_TYPE, "application/json": JSON_TYPE, XML_TYPE: XML_TYPE, "application/xml": XML_TYPE,
@@ -72,40 +64,6 @@ class ServeConfig:
     max_rows: int = 100_000
     allow_service: bool = False
     quiet: bool = False
-
-
-def uses_service(sparql: str) -> bool:
-    """Whether the query text has a SERVICE clause (outside comments, strings and IRIs)."""
-    return bool(re.search(r"(?<![?$\w:])SERVICE\b", _code_only(sparql), re.IGNORECASE))
-
-
-def _code_only(sparql: str) -> str:
-    """The text with comments, string literals and IRIs blanked, so keywords inside them do not count."""
-    out, i, n = [], 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            j = sparql.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        if c == "<":
-            j = sparql.find(">", i)
-            if j > 0 and not re.search(r"\s", sparql[i:j]):
-                out.append("<>")
-                i = j + 1
-                continue
-        if c in "\"'":
-            long = sparql.startswith(c * 3, i)
-            end_seq = c * 3 if long else c
-            j = i + len(end_seq)
-            while j < n and not sparql.startswith(end_seq, j):
-                j += 2 if sparql[j] == "\\" else 1
-            out.append('""')
-            i = j + len(end_seq)
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def negotiate(accept: str, fmt: str | None, graph: bool) -> str:
@@ -137,71 +95,12 @@ def negotiate(accept: str, fmt: str | None, graph: bool) -> str:
     return "application/n-triples" if graph else JSON_TYPE
 
 
-# -- result writers (row by row, so the row limit and the time budget hold while writing) -------
-def _xml_term(t: Any) -> str:
-    if isinstance(t, ox.NamedNode):
-        return f"<uri>{escape(t.value)}</uri>"
-    if isinstance(t, ox.BlankNode):
-        return f"<bnode>{escape(t.value)}</bnode>"
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
-        if t.datatype and t.datatype.value != XSD + "string":
-            return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
-        return f"<literal>{escape(t.value)}</literal>"
-    return f"<literal>{escape(str(t))}</literal>"
-
-
-def _plain(t: Any) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, ox.BlankNode):
-        return f"_:{t.value}"
-    return t.value if hasattr(t, "value") else str(t)
-
-
-def render_select(variables: list[str], rows: list[list[Any]], media: str) -> bytes:
-    if media == JSON_TYPE:
-        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-    if media == XML_TYPE:
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        out.append("</head><results>")
-        for row in rows:
-            out.append("<result>")
-            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(variables, row) if t is not None]
-            out.append("</result>")
-        out.append("</results></sparql>\n")
-        return "".join(out).encode()
-    buf = io.StringIO()
-    if media == CSV_TYPE:
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(variables)
-        for row in rows:
-            w.writerow([_plain(t) for t in row])
-    else:  # TSV: terms in SPARQL/Turtle syntax, per the SPARQL 1.1 TSV results format
-        buf.write("\t".join(f"?{v}" for v in variables) + "\n")
-        for row in rows:
-            buf.write("\t".join("" if t is None else str(t).replace("\t", "\\t") for t in row) + "\n")
-    return buf.getvalue().encode()
-
-
-def render_ask(value: bool, media: str) -> bytes:
-    if media == XML_TYPE:
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
-    if media in (CSV_TYPE, TSV_TYPE):
-        return b"true\n" if value else b"false\n"
-    return json.dumps({"head": {}, "boolean": value}).encode()
-
-
 class SparqlService:
     """Runs one query under the time budget and the row limit; no HTTP in here, so tests and
     other front ends can call it directly."""
 
-    def __init__(self, db: ox.Store, config: ServeConfig) -> None:
-        self.db = db
+    def __init__(self, store: Store, config: ServeConfig) -> None:
+        self.store = store
         self.config = config
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kg-query")
 
@@ -223,24 +122,21 @@ class SparqlService:
 
     def _evaluate(self, sparql: str, accept: str, fmt: str | None, cancel: threading.Event) -> tuple[str, bytes]:
         try:
-            res = self.db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-        except SyntaxError as e:
-            raise Refused(400, f"invalid SPARQL: {str(e).splitlines()[0]}") from None
-        except (OSError, ValueError) as e:
+            res = self.store.stream(sparql)
+        except QuerySyntaxError as e:
+            raise Refused(400, str(e)) from None
+        except (StoreError, ValueError) as e:
             raise Refused(500, f"query failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
         limit = self.config.max_rows
-        if isinstance(res, ox.QueryBoolean):
+        if res.kind == "ask":
             media = negotiate(accept, fmt, graph=False)
-            return media, render_ask(bool(res), media)
-        if isinstance(res, ox.QuerySolutions):
+            return media, render_ask(bool(res.boolean), media)
+        if res.kind == "select":
             media = negotiate(accept, fmt, graph=False)
-            variables = [v.value for v in res.variables]
-            rows = []
-            for sol in self._bounded(res, limit, cancel):
-                rows.append([sol[v] for v in variables])
-            return media, render_select(variables, rows, media)
+            rows = list(self._bounded(res.items, limit, cancel))
+            return media, render_select(res.variables, rows, media)
         media = negotiate(accept, fmt, graph=True)
-        triples = list(self._bounded(res, limit, cancel))
+        triples = list(self._bounded(res.items, limit, cancel))
         buf = io.BytesIO()
         ox.serialize(triples, buf, GRAPH_TYPES[media])
         return media, buf.getvalue()
@@ -474,13 +370,15 @@ def _query_worker_main(conn: Any, store_path: str, max_rows: int, parent: int) -
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(parent, death_signal=False)  # workers are also started from respawn threads
+    from kg.store.embedded import EmbeddedStore
+
     try:
-        db = ox.Store.read_only(store_path)
-    except OSError as e:
-        conn.send(("error", str(e).splitlines()[0] if str(e) else type(e).__name__))
+        store = EmbeddedStore(store_path, read_only=True)
+    except StoreError as e:
+        conn.send(("error", str(e)))
         return
     service = SparqlService.__new__(SparqlService)  # evaluation only: no thread pool in a worker
-    service.db, service.config = db, ServeConfig(max_rows=max_rows)
+    service.store, service.config = store, ServeConfig(max_rows=max_rows)
     never = threading.Event()
     first = True
     while True:
@@ -500,16 +398,17 @@ def _query_worker_main(conn: Any, store_path: str, max_rows: int, parent: int) -
             conn.send(("refused", 500, f"query failed: {type(e).__name__}"))
 
 
-def make_server(db: ox.Store | None, bind: str = "127.0.0.1", port: int = 7878, config: ServeConfig | None = None,
+def make_server(store: Store | None, bind: str = "127.0.0.1", port: int = 7878, config: ServeConfig | None = None,
                 *, store_path: str | None = None, workers: int = 4) -> ThreadingHTTPServer:
     """A ready-to-run server (call serve_forever): queries run in `workers` killable worker
-    processes over the store at `store_path`, or, without a path, in threads over `db`."""
+    processes, each opening the embedded store at `store_path` read-only, or, without a path,
+    in threads over `store`."""
     config = config or ServeConfig()
     if store_path is not None:
         service: SparqlService = ProcessSparqlService(store_path, config, workers)
     else:
-        assert db is not None
-        service = SparqlService(db, config)
+        assert store is not None
+        service = SparqlService(store, config)
     handler = type("Handler", (_Handler,), {"service": service})
     server = _Server((bind, port), handler)
     server.daemon_threads = True

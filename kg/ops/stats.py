@@ -4,29 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.store.base import Store
 from kg.model.vocab import ONTOLOGY_GRAPH, sparql_prefixes
-
-_COUNT_BY_CLASS = sparql_prefixes() + """
-SELECT ?cls (COUNT(DISTINCT ?x) AS ?n) WHERE {
-  ?x a ?c . ?c rdfs:subClassOf* ckg:{top} .
-  FILTER NOT EXISTS { ?x a ckg:MergedEvent }
-  FILTER(STRSTARTS(STR(?c), STR(ckg:)) && ?c != ckg:{top})
-  BIND(STRAFTER(STR(?c), "#") AS ?cls)
-} GROUP BY ?cls
-"""
+from kg.sparql.internal import internal_query
+from kg.store.base import Store
 
 
 def store_stats(store: Store) -> dict[str, Any]:
     out: dict[str, Any] = {"triples": store.count()}
     graphs = store.graphs()
     out["graphs"] = len(graphs)
-    res = store.query(sparql_prefixes() + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ckg:Article }")
+    res = store.query(sparql_prefixes() + internal_query("stats-articles"))
     out["articles"] = int(res.rows[0][0].value) if res.rows else 0
-    res = store.query(sparql_prefixes() + "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a ckg:MergedEvent }")
+    res = store.query(sparql_prefixes() + internal_query("stats-merged-events"))
     out["merged_events"] = int(res.rows[0][0].value) if res.rows else 0
     for group, top in (("actors", "Actor"), ("places", "Place"), ("events", "Event")):
-        res = store.query(_COUNT_BY_CLASS.replace("ckg:{top}", f"ckg:{top}"))
+        res = store.query(sparql_prefixes() + internal_query("stats-count-by-class", top=top))
         out[group] = {row[0].value: int(row[1].value) for row in res.rows if row[0] is not None}
     return out
 

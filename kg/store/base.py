@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,18 @@ class QueryResult:
     rows: list[list[Any]] = field(default_factory=list)  # Term or None
     boolean: bool | None = None
     triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ResultStream:
+    """A query's answer as it is computed: `items` yields SELECT rows (lists of terms or None) or
+    CONSTRUCT triples (pyoxigraph Triples). For a reader that stops early or checks a budget
+    between rows (the endpoint's row limit and time budget) instead of holding every row."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    items: Iterator[Any] = field(default_factory=lambda: iter(()))
+    boolean: bool | None = None
 
 
 class Store(ABC):
@@ -68,6 +80,16 @@ class Store(ABC):
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
         """Run a read-only query over the union of all graphs; bindings are RDF terms, never text."""
+
+    def stream(self, sparql: str) -> ResultStream:
+        """Run a read-only query and hand its answer out as it comes; a store that cannot stream
+        (a server's answer arrives whole) computes it first."""
+        import pyoxigraph as ox
+
+        res = self.query(sparql)
+        if res.kind == "graph":
+            return ResultStream("graph", items=iter([ox.Triple(*t) for t in res.triples]))
+        return ResultStream(res.kind, res.variables, iter(res.rows), res.boolean)
 
     @abstractmethod
     def update(self, sparql: str) -> None: ...

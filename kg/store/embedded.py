@@ -9,10 +9,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.graph.entities import NAME_KEY, NAME_PREDICATES, entity_quads, is_article_graph, name_key
+from kg.graph.entities import entity_quads, is_article_graph, unbacked_update
 from kg.graph.ontology import ontology_path
 from kg.model.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF
-from kg.store.base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
+from kg.sparql.internal import internal_query
+from kg.store.base import QueryResult, QuerySyntaxError, ResultStream, Store, StoreError, export_rdf
 
 ENTITY_CACHE_MAX = 50_000  # entity facts remembered as written (about 10 MB at most)
 
@@ -67,7 +68,7 @@ class EmbeddedStore(Store):
         elif self._needs_entities():
             self._migrate_read_only()
 
-    # -- the entities graph (kg/entities.py) ----------------------------------------------------
+    # -- the entities graph (kg/graph/entities.py) ----------------------------------------------
     def _needs_entities(self) -> bool:
         """A store written before the entities graph existed: articles but no entities graph."""
         if self._db.contains_named_graph(ox.NamedNode(ENTITIES_GRAPH)):
@@ -156,16 +157,13 @@ class EmbeddedStore(Store):
                 self._entities_written.update(new)
                 return
             self._entities_written.clear()  # a replace may remove entity facts
-            facts, gone = (entity_quads(quads), self._unbacked(g, quads)) if article else ([], [])
-            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            ent = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in facts)
-            old = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in gone)
-            e = ox.NamedNode(ENTITIES_GRAPH)
-            # one update, one transaction: the article replaced, its entity facts added, and the
-            # ones that only the old version of the article stated removed
-            self._db.update(f"DROP SILENT GRAPH {g} ;\n"
-                            + (f"DELETE DATA {{ GRAPH {e} {{\n{old}\n}} }} ;\n" if gone else "")
-                            + f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} GRAPH {e} {{\n{ent}\n}} }}")
+            ops = [unbacked_update([graph])] if article else []
+            ops.append(internal_query("store-replace-graph", graph=graph, triples=_lines(quads)))
+            if article:
+                ops.append(internal_query("store-insert-data", graph=ENTITIES_GRAPH, triples=_lines(entity_quads(quads))))
+            # one update, one transaction: the facts only the old version stated removed, the
+            # article replaced, its entity facts added
+            self._db.update(" ;\n".join(ops))
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
 
@@ -174,43 +172,26 @@ class EmbeddedStore(Store):
         g = ox.NamedNode(graph)
         if not self._db.contains_named_graph(g):
             return
-        gone = self._unbacked(g, []) if is_article_graph(graph) else []
         self._entities_written.clear()
-        if gone:  # the article's nodes keep only what other articles say of them
-            old = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in gone)
-            self._db.update(f"DROP GRAPH {g} ;\nDELETE DATA {{ GRAPH <{ENTITIES_GRAPH}> {{\n{old}\n}} }}")
+        if is_article_graph(graph):  # the article's nodes keep only what other articles say of them
+            self._db.update(unbacked_update([graph]) + " ;\n" + internal_query("store-drop-graph", graph=graph))
         else:
             self._db.remove_graph(g)
-
-    def _unbacked(self, g: ox.NamedNode, new: list[ox.Quad]) -> list[ox.Quad]:
-        """The entity facts that article graph g states now and that no other article graph (nor
-        g's new version, `new`) states: what replacing or dropping g must remove. Usually none
-        (re-extraction says the same), and each check stops at the first other article found."""
-        keep = set(entity_quads(new))
-        out = []
-        for f in entity_quads(self._db.quads_for_pattern(None, None, None, g)):
-            if f in keep:
-                continue
-            if f.predicate.value == NAME_KEY:  # derived: backed by any name that lowers to it
-                pats = [(f.subject, ox.NamedNode(p), None) for p in NAME_PREDICATES]
-                ok = lambda q: name_key(q.object.value) == f.object.value  # noqa: E731
-            else:
-                pats = [(f.subject, f.predicate, f.object)]
-                ok = lambda q: True  # noqa: E731
-            backed = any(
-                isinstance(q.graph_name, ox.NamedNode) and q.graph_name != g and is_article_graph(q.graph_name.value)
-                and ok(q)
-                for s, p, o in pats for q in self._db.quads_for_pattern(s, p, o, None)
-            )
-            if not backed:
-                out.append(f)
-        return out
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._db.named_graphs())
 
     # -- SPARQL -------------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
+        res = self._stream(sparql, bindings)
+        if res.kind == "graph":
+            return QueryResult(kind="graph", triples=[(t.subject, t.predicate, t.object) for t in res.items])
+        return QueryResult(kind=res.kind, variables=res.variables, rows=list(res.items), boolean=res.boolean)
+
+    def stream(self, sparql: str) -> ResultStream:
+        return self._stream(sparql, None)
+
+    def _stream(self, sparql: str, bindings: Mapping[str, Any] | None) -> ResultStream:
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             res = self._db.query(sparql, use_default_graph_as_union=True, substitutions=subs or None, prefixes=PREFIXES)
@@ -219,12 +200,11 @@ class EmbeddedStore(Store):
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
         if isinstance(res, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(res))
+            return ResultStream(kind="ask", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
-            rows = [[sol[v] for v in variables] for sol in res]
-            return QueryResult(kind="select", variables=variables, rows=rows)
-        return QueryResult(kind="graph", triples=[(t.subject, t.predicate, t.object) for t in res])
+            return ResultStream(kind="select", variables=variables, items=([sol[v] for v in variables] for sol in res))
+        return ResultStream(kind="graph", items=iter(res))
 
     def update(self, sparql: str) -> None:
         self._writable()
@@ -252,3 +232,8 @@ class EmbeddedStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"store {self.path} is open read-only")
+
+
+def _lines(quads: Iterable[ox.Quad]) -> str:
+    """The quads' triples as N-Triples lines, for an INSERT DATA block."""
+    return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)

@@ -45,9 +45,10 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.graph.entities import entity_quads, is_article_graph, mark_stale_update, rebuild_update, refresh_stale_update
+from kg.graph.entities import entity_quads, is_article_graph, rebuild_update, unbacked_update
 from kg.graph.ontology import ontology_path
-from kg.model.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, OWL, sparql_prefixes
+from kg.model.vocab import ENTITIES_GRAPH, ONTOLOGY_GRAPH, sparql_prefixes
+from kg.sparql.internal import internal_query, iri_list
 from kg.store.base import QueryResult, QuerySyntaxError, Store, StoreError, export_rdf
 from kg.runtime.httputil import env_number, retry_after_seconds
 
@@ -204,11 +205,7 @@ class EndpointStore(Store):
     # -- graphs -------------------------------------------------------------------------------
     def _ensure_ontology(self) -> None:
         """Load the ontology graph into a new store, and check the default graph is the union."""
-        q = (f"SELECT ?named ?union ?ent ?arts WHERE {{ BIND(EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }} AS ?named) "
-             f"BIND(EXISTS {{ <{ONTOLOGY_GRAPH}> a <{OWL}Ontology> }} AS ?union) "
-             f"BIND(EXISTS {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }} AS ?ent) "
-             f"BIND(EXISTS {{ ?a a <{CKG}Article> }} AS ?arts) }}")
-        row = self.query(q).rows[0]
+        row = self.query(internal_query("store-probe", ontology=ONTOLOGY_GRAPH, entities=ENTITIES_GRAPH)).rows[0]
         named, union, ent, arts = (x is not None and x.value == "true" for x in row[:4])
         if arts and not ent:  # written by an older conflict-kg: derive the entities graph once
             self._update_text(rebuild_update(), what="building the entities graph")
@@ -216,7 +213,7 @@ class EndpointStore(Store):
             data = ontology_path().read_bytes()
             quads = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
             self.put_graph(ONTOLOGY_GRAPH, quads)
-            union = self.query(f"ASK {{ <{ONTOLOGY_GRAPH}> a <{OWL}Ontology> }}").boolean
+            union = self.query(internal_query("store-union-default", ontology=ONTOLOGY_GRAPH)).boolean
         if not union:
             raise StoreError(
                 f"endpoint {self.name}: queries do not see named graphs in the default graph; start "
@@ -225,14 +222,13 @@ class EndpointStore(Store):
             )
 
     def has_graph(self, graph: str) -> bool:
-        return bool(self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").boolean)
+        return bool(self.query(internal_query("store-has-graph", graph=graph)).boolean)
 
     def existing_graphs(self, graphs: Sequence[str]) -> set[str]:
         """Which of these graphs hold data: one query per call, not one per article."""
         if not graphs:
             return set()
-        values = " ".join(f"<{g}>" for g in graphs)
-        res = self.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
+        res = self.query(internal_query("store-existing-graphs", graphs=iri_list(graphs)))
         return {row[0].value for row in res.rows if row[0] is not None}
 
     def put_graph(self, graph: str, quads: Iterable[Any]) -> None:
@@ -284,17 +280,18 @@ class EndpointStore(Store):
     @staticmethod
     def _entity_ops(graphs: Sequence[tuple[str, list[Any]]], new: bool = False) -> tuple[list[str], list[str], bytes]:
         """Update operations to run before and after replacing these graphs so that the entities
-        graph follows (kg/entities.py): note the nodes replaced articles described, add the new
-        entity facts (idempotent); afterwards recompute the noted nodes. Plus the facts as
-        N-Triples, for a server that takes no updates. Nothing for graphs that are not articles."""
+        graph follows (kg/graph/entities.py): remove the facts only the replaced articles state,
+        add the new entity facts (idempotent). Plus the facts as N-Triples, for a server that
+        takes no updates. Nothing for graphs that are not articles. (`after` is empty: the
+        bookkeeping is done before the graphs change, as in the embedded store.)"""
         articles = [(g, q) for g, q in graphs if is_article_graph(g)]
         if not articles:
             return [], [], b""
         facts = _ntriples(entity_quads(q for _, quads in articles for q in quads))
-        before = [] if new else [mark_stale_update(g for g, _ in articles)]
+        before = [] if new else [unbacked_update(g for g, _ in articles)]
         if facts:
-            before.append(f"INSERT DATA {{ GRAPH <{ENTITIES_GRAPH}> {{\n{facts.decode('utf-8')}}} }}")
-        return before, ([] if new else [refresh_stale_update()]), facts
+            before.append(internal_query("store-insert-data", graph=ENTITIES_GRAPH, triples=facts.decode("utf-8")))
+        return before, [], facts
 
     def _flush(self, batch: list[tuple[str, bytes, list[Any]]], new: bool = False) -> dict[str, str]:
         """One update request for the batch; if the server refuses it, each graph alone."""
@@ -337,25 +334,24 @@ class EndpointStore(Store):
         Oxigraph applies one request in one transaction."""
         ops = list(before)
         for graph, body in batch:
-            ops.append(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}}} }}")
+            ops.append(internal_query("store-replace-graph", graph=graph, triples=body.decode("utf-8")))
         ops.extend(after)
         self._update_text(" ;\n".join(ops), what=f"writing {len(batch)} graph{'s' if len(batch) > 1 else ''}")
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
         before, after, _ = self._entity_ops([(graph, [])])
-        self._update_text(" ;\n".join([*before, f"DROP SILENT GRAPH <{graph}>", *after]), what=f"dropping graph <{graph}>")
+        drop = internal_query("store-drop-graph", graph=graph)
+        self._update_text(" ;\n".join([*before, drop, *after]), what=f"dropping graph <{graph}>")
 
     def graphs(self) -> list[str]:
-        res = self.query(
-            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{KG_GRAPHS}")) }}'
-        )
+        res = self.query(internal_query("store-graphs", namespace=KG_GRAPHS))
         return sorted(row[0].value for row in res.rows if isinstance(row[0], ox.NamedNode))
 
     # -- SPARQL -------------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
         if bindings:
-            from kg.sparql.queries import with_bindings
+            from kg.sparql.named import with_bindings
 
             sparql = with_bindings(sparql, dict(bindings))
         text = _with_prefixes(sparql)
@@ -430,7 +426,7 @@ class EndpointStore(Store):
 
             return self._request("GET", self.store_url, what=f"reading graph <{graph}>", params={"graph": graph},
                                  headers={"Accept": "application/n-triples"}, ok_404=True, parse=parse)
-        res = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        res = self.query(internal_query("store-graph-triples", graph=graph))
         return [ox.Triple(*t) for t in res.triples]
 
     def export(self, fmt: str) -> bytes:
@@ -443,9 +439,7 @@ class EndpointStore(Store):
         return export_rdf(fmt, quads)
 
     def count(self) -> int:
-        res = self.query(
-            f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{KG_GRAPHS}")) }}'
-        )
+        res = self.query(internal_query("store-count", namespace=KG_GRAPHS))
         return int(res.rows[0][0].value) if res.rows and res.rows[0][0] is not None else 0
 
     def close(self) -> None:
