@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.lexicon import relation_words as lex
-from kg.nlp.relations.families import FAMILIES
+from kg.nlp.relations.families import FAMILIES, opens
 from kg.nlp.relations.reading import Reading
 from kg.nlp.state import Mention, state
 from kg.nlp.syntax import actor_in, evidence_of, place_in, sentence_words
@@ -38,9 +38,9 @@ class Relations:
             # one pass for the words of the sentence; each family runs only when one of its words
             # is there (most sentences hold none)
             words = sentence_words(table, lemmas, sent, irregular)
-            for family in FAMILIES:
-                if family.opens(words):
-                    family.read(rd, sent)
+            for row in FAMILIES:
+                if opens(words, row):
+                    row.read(rd, sent)
         rd.supersede()
         return doc
 

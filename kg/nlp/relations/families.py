@@ -10,7 +10,7 @@ when Reading.supersede weighs them all, at the end of the doc).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.tokens import Span
 
@@ -25,49 +25,51 @@ from kg.nlp.relations.nesting import located
 from kg.nlp.relations.reading import Reading
 from kg.nlp.relations.support import ALLIANCE_WORDS, SUPPORT_WORDS, supported, supported_more
 
-Gate = tuple[tuple[frozenset[str], ...], ...]
 
+class Family(NamedTuple):
+    """A row: the family runs on a sentence holding any of `words` (None: on every sentence), or
+    one word of each of the sets in `together`."""
 
-@dataclass(frozen=True)
-class Family:
     name: str
-    # alternatives: the family runs when, for one of them, every word set meets the sentence's
-    # words; None: it runs on every sentence
-    gate: Gate | None
+    words: frozenset[str] | None
+    together: tuple[frozenset[str], ...]
     read: Callable[[Reading, Span], None]
 
-    def opens(self, words: set[str]) -> bool:
-        return self.gate is None or any(all(not words.isdisjoint(s) for s in alt) for alt in self.gate)
+
+def opens(words: set[str], row: Family) -> bool:
+    """Whether a sentence with these words can give the family anything: a test made for every
+    sentence and row, so no generator unless the row has a `together` way in."""
+    return (row.words is None or not words.isdisjoint(row.words)
+            or bool(row.together) and all(not words.isdisjoint(s) for s in row.together))
 
 
-def _one(*sets: set[str] | frozenset[str]) -> Gate:
-    """A gate of one alternative: any word of any of `sets`."""
-    return ((frozenset().union(*sets),),)
+def _any(*sets: set[str] | frozenset[str]) -> frozenset[str]:
+    return frozenset().union(*sets)
 
 
 _W = lex()
 
 FAMILIES: tuple[Family, ...] = (
     # "rebel-held town of X", "Turkish-backed forces", "pro-government militias"
-    Family("modifier", _one(_W["control_participles"], {"-"}), hyphen_modifiers),
+    Family("modifier", _any(_W["control_participles"], {"-"}), (), hyphen_modifiers),
     # "X, controlled by Y", "X was seized by Y"
-    Family("controlled-by", _one(_W["control_participles"], _W["capture_verbs"]), controlled_by),
+    Family("controlled-by", _any(_W["control_participles"], _W["capture_verbs"]), (), controlled_by),
     # "under government control", "in rebel hands"
-    Family("under-control", _one(_W["under_control_nouns"]), under_control),
+    Family("under-control", _any(_W["under_control_nouns"]), (), under_control),
     # "Y took control of X", "Y retook X", "X fell to Y"
-    Family("took-control", ((TAKE_VERBS,), (frozenset(_W["control_nouns"]), CONTROL_NOUN_VERBS)), took_control),
+    Family("took-control", TAKE_VERBS, (frozenset(_W["control_nouns"]), CONTROL_NOUN_VERBS), took_control),
     # "Y controls X", "gangs that control much of Haiti"
-    Family("holds", _one(_W["hold_verbs"]), active_control),
+    Family("holds", _any(_W["hold_verbs"]), (), active_control),
     # "Kidal, a stronghold of the rebels"
-    Family("stronghold", _one(_W["stronghold_nouns"]), stronghold),
+    Family("stronghold", _any(_W["stronghold_nouns"]), (), stronghold),
     # "the jihadists left Boni", "the army lost control of X"
-    Family("left", _one(_W["loss_verbs"]), lost_control),
+    Family("left", _any(_W["loss_verbs"]), (), lost_control),
     # "A backed by B", "with the support of B", "fighting for X"
-    Family("supported", _one(SUPPORT_WORDS), supported),
+    Family("supported", _any(SUPPORT_WORDS), (), supported),
     # "allied with X", "provided air support to Y", "Iran's proxies"
-    Family("allied", _one(ALLIANCE_WORDS), supported_more),
+    Family("allied", _any(ALLIANCE_WORDS), (), supported_more),
     # "Rastan, a city in the Homs province": any two places can nest
-    Family("nesting", None, located),
+    Family("nesting", None, (), located),
     # "X said", "according to X", "citing X"
-    Family("attribution", _one(ATTRIBUTION_VERBS, {"according"}), attribution),
+    Family("attribution", _any(ATTRIBUTION_VERBS, {"according"}), (), attribution),
 )
