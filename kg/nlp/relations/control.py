@@ -3,7 +3,8 @@ X", "Y captured/retook X", "Y controls X", "X, a stronghold of Y"; and who left 
 jihadists left Boni"), which Reading.supersede weighs at the end of the doc.
 
 Each reader finds its key words in a sentence, then the side and the place around them; a claim
-that is denied, hedged, only planned or over ('briefly held') gives nothing.
+that is denied, hedged or over ('briefly held') gives nothing, and a capture only planned says
+that the side it was to be taken from still holds the place.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ class Reading:
         # "troops supporting the government": one state's own arms, no backing between sides
         return not (sa.cls in STATE_CLASSES and oa.cls in STATE_CLASSES and sa.country and sa.country == oa.country)
 
-    def kind(self, r: RelationRecord) -> int:
+    def rank(self, r: RelationRecord) -> int:
+        """How much a control claim outdates others: static 0, capture 1, recapture 2."""
         return _RANK[self.kinds.get(id(r), "static")]
 
     def supersede(self) -> None:
@@ -60,7 +61,7 @@ class Reading:
         ctl = [r for r in st.relations if r.predicate == "controls"]
         best: dict[str, int] = {}
         for r in ctl:
-            best[r.object] = max(best.get(r.object, 0), self.kind(r))
+            best[r.object] = max(best.get(r.object, 0), self.rank(r))
 
         def side(k: str) -> tuple[str, ...]:
             a = st.actors.get(k)  # 'Russian troops' and 'Russian forces' are one side here
@@ -72,9 +73,9 @@ class Reading:
             top = best[r.object]
             if top == 0:
                 continue
-            winners = {x.subject for x in ctl if x.object == r.object and self.kind(x) == top}
+            winners = {x.subject for x in ctl if x.object == r.object and self.rank(x) == top}
             if r.subject in winners:
                 continue
-            if top == 2 or self.kind(r) == 0:
+            if top == 2 or self.rank(r) == 0:
                 drop.add(id(r))
         st.relations[:] = [r for r in st.relations if id(r) not in drop]
