@@ -18,13 +18,19 @@ from kg.nlp.state import DocState, TokenTable
 
 LEVEL_RANK = {"Country": 0, "Province": 1, "Region": 2, "District": 2, "City": 3, "Town": 3, "Village": 4,
               "Neighbourhood": 5, "Road": 4, "Facility": 5}
-LEVEL_WORDS = {"area", "district", "province", "region", "neighbourhood", "neighborhood", "suburb", "outskirts",
-               "village", "town", "city", "county", "municipality", "sector", "valley", "countryside", "state"}
 STATE_CLASSES = {"Army", "AirForce", "Navy", "StateForce", "ArmedForce", "SecurityForce", "Police", "Government", "Country"}
 NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
-RELATIVE = {"that", "which", "who", "whom"}
+# the word families below are read per token, so they are looked up once, here (kg/data/relations.json)
+_WORDS = lex()
+LEVEL_WORDS: set[str] = _WORDS["level_words"]  # 'the X district of Y': the word that names a unit
+RELATIVE: set[str] = _WORDS["relative_pronouns"]
 # where a place sits relative to a noun without being it: "a town north of Homs", "near Kidal"
-LOOSE_PLACE_PREPS = {"in", "around", "across", "inside", "throughout", "within", "of"}
+LOOSE_PLACE_PREPS: set[str] = _WORDS["loose_place_preps"]
+PRONOUNS: set[str] = _WORDS["subject_pronouns"]
+REPORTING: set[str] = _WORDS["reporting_verbs"]
+_NEGATIONS: set[str] = _WORDS["negation_words"]
+_CLAIMS: set[str] = _WORDS["claim_verbs"]
+_CONDITIONS: set[str] = _WORDS["condition_marks"]
 
 
 def sentence_words(table: TokenTable, lemmas: list[str], sent: Span, irregular: dict[str, str]) -> set[str]:
@@ -58,7 +64,7 @@ def mended_lemma(t: Token) -> str:
 
 def negated(t: Token) -> bool:
     """'not controlled', 'are still not controlled', 'never backed', also through an auxiliary."""
-    if any(c.dep_ == "neg" or c.lower_ in ("not", "never", "n't") for c in t.children):
+    if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in t.children):
         return True
     return t.dep_ in ("xcomp", "acomp") and any(c.dep_ == "neg" for c in t.head.children)
 
@@ -80,7 +86,7 @@ def doubted(t: Token) -> bool:
         if x.head is x:
             break
         # a negated claim verb up the chain: 'did not say that', 'never confirmed'
-        if x is not t and x.lemma_ in ("say", "claim", "confirm", "report") and negated(x):
+        if x is not t and x.lemma_ in _CLAIMS and negated(x):
             return True
         x = x.head
     return False
@@ -93,7 +99,7 @@ def modal(t: Token) -> bool:
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in L["modal_words"] for c in x.children):
             return True
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "before", "until") for c in x.children):
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in x.children):
             return True
         if x.dep_ not in ("xcomp",) or x.head is x:
             break
@@ -291,8 +297,7 @@ def actors_or_countries(st: DocState, tok: Token) -> list[str]:
     return keys
 
 
-PRONOUNS = {"it", "they", "he", "she", "we"}
-REPORTING = {"say", "tell", "report", "claim", "announce", "add", "state", "confirm"}
+_NOT_SIDES = ("MediaOutlet", "Monitor", "Person")  # who speaks for a side without being one
 
 
 def subject_actors(st: DocState, verb: Token) -> list[str]:
@@ -304,27 +309,37 @@ def subject_actors(st: DocState, verb: Token) -> list[str]:
     keys = [a for x in subj for a in actor_in(st, x)]
     if keys or not subj or subj[0].lower_ not in PRONOUNS:
         return keys
-    pron = subj[0]
+    return _pronoun_actor(st, verb, subj[0])
+
+
+def _pronoun_actor(st: DocState, verb: Token, pron: Token) -> list[str]:
+    """Who a subject pronoun stands for: the one reporting it ('X said it had ...'), the speaker's
+    side for a quoted 'we', else the last armed actor named before it."""
     if verb.dep_ == "ccomp" and verb.head.lemma_ in REPORTING:
         speaker = [a for c in verb.head.children if c.dep_ == "nsubj" for a in actor_in(st, c)]
-        if speaker and st.actors[speaker[0]].cls not in ("MediaOutlet", "Monitor", "Person"):
+        if speaker and st.actors[speaker[0]].cls not in _NOT_SIDES:
             return speaker[:1]
     if pron.lower_ in ("we", "us"):
-        # a quoted "we" is the speaker's side: "Al Shabab's spokesman said, 'We targeted ...'"
-        x = verb
-        while x.head != x and x.lemma_ not in REPORTING:
-            x = x.head
-        if x.lemma_ in REPORTING:
-            sides = [m.key for c in x.children if c.dep_ == "nsubj" for t in c.subtree
-                     if (m := st.mention_at(t.i, "actor")) and st.actors[m.key].cls not in ("MediaOutlet", "Monitor", "Person")]
-            return sides[:1]
-        return []  # a "we" whose speaker this sentence does not name: no guess
+        return _speakers_side(st, verb)
     before = [m for m in st.mentions if m.key in st.actors and m.end <= pron.i]
     for m in reversed(before[-6:]):
         cls = st.actors[m.key].cls
         if cls not in ("Civilians", "Person", "MediaOutlet", "Monitor", "Organisation", "Government"):
             return [m.key]
     return []
+
+
+def _speakers_side(st: DocState, verb: Token) -> list[str]:
+    """A quoted "we" is the speaker's side: "Al Shabab's spokesman said, 'We targeted ...'"; a
+    "we" whose speaker this sentence does not name gives no guess."""
+    x = verb
+    while x.head != x and x.lemma_ not in REPORTING:
+        x = x.head
+    if x.lemma_ not in REPORTING:
+        return []
+    sides = [m.key for c in x.children if c.dep_ == "nsubj" for t in c.subtree
+             if (m := st.mention_at(t.i, "actor")) and st.actors[m.key].cls not in _NOT_SIDES]
+    return sides[:1]
 
 
 def subjects(st: DocState, verb: Token, *, countries: bool = False) -> list[str]:
