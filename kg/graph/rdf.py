@@ -14,7 +14,9 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.model.records import ActorRecord, Evidence, Extraction, PlaceRecord
-from kg.model.vocab import ACTOR_CLASSES, CKG, CKR, EVENT_CLASSES, GEO, GEONAMES, OWL, PLACE_CLASSES, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from kg.model.vocab import (
+    CKG, CKR, GEO, GEONAMES, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD, actor_class, event_class, place_class,
+)
 
 A = ox.NamedNode(RDF + "type")
 LABEL = ox.NamedNode(RDFS + "label")
@@ -78,10 +80,11 @@ def _triples(ex: Extraction) -> Iterator[tuple]:
 
     for ev in ex.events:
         e_iri = ckr(f"event/{art.key}/{ev.trigger_start}")
-        cls = ev.cls if ev.cls in EVENT_CLASSES else "Event"
+        # a class the ontology lacks is an extractor bug: refused (UnknownTerm), never written
+        cls = event_class(ev.cls)
         yield e_iri, A, ckg(cls)
         for extra in ev.also:
-            if extra in EVENT_CLASSES and extra != cls:
+            if event_class(extra) != cls:
                 yield e_iri, A, ckg(extra)
         label = cls
         if ev.place and ev.place in ex.places:
@@ -137,7 +140,7 @@ def _names(aliases: Iterable[str]) -> list[str]:
 
 def _place(p: PlaceRecord, a_iri: ox.NamedNode) -> Iterator[tuple]:
     node = ckr(p.key)
-    yield node, A, ckg(p.cls if p.cls in PLACE_CLASSES else "Place")
+    yield node, A, ckg(place_class(p.cls))
     yield node, LABEL, lit(p.label)
     for alias in _names(p.aliases):
         yield node, ALT, lit(alias)
@@ -173,7 +176,7 @@ def _actor(a: ActorRecord, ex: Extraction, a_iri: ox.NamedNode) -> Iterator[tupl
             yield node, ALT, lit(alias)
         yield node, ckg("mentionedIn"), a_iri
         return
-    yield node, A, ckg(a.cls if a.cls in ACTOR_CLASSES else "Actor")
+    yield node, A, ckg(actor_class(a.cls))
     yield node, LABEL, lit(a.label)
     for alias in _names(a.aliases):
         yield node, ALT, lit(alias)

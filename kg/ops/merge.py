@@ -29,16 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.store.base import Store
-from kg.model.vocab import CKG, CKR, MERGED_GRAPH, RDF, RDFS, XSD, sparql_prefixes
-
-FAMILIES = {
-    "ArmedClash": "battle", "Offensive": "battle", "TerritoryCapture": "battle", "Withdrawal": "battle",
-    "Airstrike": "remote", "Shelling": "remote", "Bombing": "remote",
-    "AttackOnCivilians": "civilians", "Killing": "any",
-    "Arrest": "arrest", "Protest": "protest", "Ceasefire": "ceasefire",
-}
-PRIORITY = ["Airstrike", "Shelling", "Bombing", "TerritoryCapture", "Withdrawal", "Offensive", "AttackOnCivilians",
-            "ArmedClash", "Arrest", "Protest", "Ceasefire", "Killing"]
+from kg.model.vocab import CKG, CKR, MERGE_FAMILIES, MERGED_GRAPH, RDF, RDFS, XSD, priority_rank, sparql_prefixes
 
 # The event classes are read first (_Q_EVENT_CLASSES) and enter _Q_ACCOUNTS as a VALUES block:
 # the same index lookups per class as the property path had, and portable. Virtuoso 7.2.5 may
@@ -94,7 +85,7 @@ class Account:
 
     @property
     def cls(self) -> str:
-        return min(self.classes, key=lambda c: PRIORITY.index(c) if c in PRIORITY else 99) if self.classes else "Event"
+        return min(self.classes, key=priority_rank) if self.classes else "Event"
 
 
 @dataclass
@@ -197,8 +188,8 @@ def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float
     if a.classes & b.classes:
         s_cls = 1.0
     else:
-        fa = {FAMILIES.get(c) for c in a.classes}
-        fb = {FAMILIES.get(c) for c in b.classes}
+        fa = {MERGE_FAMILIES.get(c) for c in a.classes}
+        fb = {MERGE_FAMILIES.get(c) for c in b.classes}
         if "any" in fa or "any" in fb:
             s_cls = 0.6
         elif fa & fb:
@@ -328,7 +319,7 @@ def merged_triples(group: list[Account], places: PlaceIndex) -> Iterable[tuple]:
     counts: dict[str, int] = defaultdict(int)
     for a in group:
         counts[a.cls] += 1
-    cls = min(counts, key=lambda c: (-counts[c], PRIORITY.index(c) if c in PRIORITY else 99))
+    cls = min(counts, key=lambda c: (-counts[c], priority_rank(c)))
     yield iri, A, ox.NamedNode(CKG + cls)
     yield iri, A, ox.NamedNode(CKG + "MergedEvent")
     for a in group:
