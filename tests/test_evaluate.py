@@ -8,7 +8,8 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from kg.ops.evaluate import _MemoryStore, norm_name, score_article, system_view
+from kg.ops.evaluate import norm_name, score_article, system_view
+from kg.store.memory import MemoryStore
 from kg.model.vocab import sparql_prefixes
 
 from .conftest import run_kg
@@ -55,10 +56,10 @@ GOLD = {
 
 @pytest.fixture()
 def view():
-    mem = _MemoryStore()
+    mem = MemoryStore()
     turtle = re.sub(r"ckr:([\w/.-]+)", r"<https://w3id.org/conflict-kg/id/\1>", GRAPH)
     quads = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
-    mem.put(quads)
+    mem.put_graph("urn:article", quads)
     return system_view(mem)
 
 

@@ -21,6 +21,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+# the ontology namespace (prefix ckg:) and the ontology document's IRI, which also names the store
+# graph that holds it: one definition, kg.model.vocab's
+from kg.model.vocab import CKG
+from kg.model.vocab import ONTOLOGY_GRAPH as ONTOLOGY_IRI
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import rdflib
 
@@ -38,11 +43,6 @@ __all__ = [
     "ShaclReport",
     "validate_graph",
 ]
-
-#: IRI of the ontology document; also the name of the store graph that holds it.
-ONTOLOGY_IRI = "https://w3id.org/conflict-kg/ontology"
-#: The ontology namespace (prefix ``ckg:``).
-CKG = "https://w3id.org/conflict-kg/ontology#"
 
 ONTOLOGY_FILE = "ckg.ttl"
 SHAPES_FILE = "shapes.ttl"

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from kg.nlp.pipeline import build_nlp
 from kg.nlp.state import DocState
-from kg.model.records import ActorRecord, Article, Extraction
+from kg.model.records import ActorRecord, Article, Extraction, PlaceRecord, RelationRecord
 
 
 def extract(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[Extraction]:
@@ -41,28 +41,50 @@ def _run(nlp, arts: list[Article], docs) -> Iterator[Extraction]:
 def to_extraction(article: Article, st: DocState) -> Extraction:
     """Keep what the graph needs: actors that are mentioned or play a role, places likewise
     (with their parents), events and relations whose ends exist."""
-    used_actors: set[str] = {m.key for m in st.mentions if m.kind == "actor"}
+    actors = _kept_actors(st)
+    places = _kept_places(st)
+    ex = Extraction(article=article, actors=actors, places=places)
+    ex.events = [e for e in st.events if all(k in actors for k in (*e.agents, *e.targets, *e.supporters))]
+    for e in ex.events:
+        if e.place and e.place not in places:
+            e.place = None
+    ex.relations = [r for r in st.relations if _ends_kept(r, actors, places)]
+    for r in ex.relations:
+        if r.date is None:
+            r.date = article.published
+    ex.sources = sorted({k for keys in st.reporters.values() for k in keys if k in actors})
+    return ex
+
+
+def _kept_actors(st: DocState) -> dict[str, ActorRecord]:
+    """Actors mentioned, or playing a role in an event or relation, or cited as a source; their
+    canonical label is not repeated among their aliases."""
+    used: set[str] = {m.key for m in st.mentions if m.kind == "actor"}
     for ev in st.events:
-        used_actors.update(ev.agents, ev.targets, ev.supporters, ev.reported_by)
+        used.update(ev.agents, ev.targets, ev.supporters, ev.reported_by)
     for r in st.relations:
         if r.predicate in ("controls", "supports"):
-            used_actors.add(r.subject)
+            used.add(r.subject)
         if r.predicate == "supports":
-            used_actors.add(r.object)
+            used.add(r.object)
     for keys in st.reporters.values():
-        used_actors.update(keys)
-    actors: dict[str, ActorRecord] = {k: a for k, a in st.actors.items() if k in used_actors}
+        used.update(keys)
+    actors = {k: a for k, a in st.actors.items() if k in used}
     for a in actors.values():
         a.aliases.discard(a.label)
+    return actors
+
+
+def _kept_places(st: DocState) -> dict[str, PlaceRecord]:
+    """Places named, or where an event happened, or an end of a relation, with every place up
+    their chain of parents (so the graph's locatedIn path is unbroken)."""
     # a place guess inside an actor's name ('Marquetalia' in 'Segunda Marquetalia') lost its mention
     named = {m.key for m in st.mentions if m.kind == "place"}
     for key, p in st.places.items():
         if p.mentioned and key not in named:
             p.mentioned = False
     needed = set(named)
-    for ev in st.events:
-        if ev.place:
-            needed.add(ev.place)
+    needed.update(ev.place for ev in st.events if ev.place)
     for r in st.relations:
         if r.predicate in ("controls", "locatedIn"):
             needed.add(r.object)
@@ -76,21 +98,15 @@ def to_extraction(article: Article, st: DocState) -> Extraction:
     places = {k: p for k, p in st.places.items() if k in needed}
     for p in places.values():
         p.aliases.discard(p.label)
-    ex = Extraction(article=article, actors=actors, places=places)
-    ex.events = [e for e in st.events if all(k in actors for k in (*e.agents, *e.targets, *e.supporters))]
-    for e in ex.events:
-        if e.place and e.place not in places:
-            e.place = None
-    ex.relations = []
-    for r in st.relations:
-        ends_ok = {
-            "controls": r.subject in actors and r.object in places,
-            "supports": r.subject in actors and r.object in actors,
-            "locatedIn": r.subject in places and r.object in places,
-        }[r.predicate]
-        if ends_ok:
-            if r.date is None:
-                r.date = article.published
-            ex.relations.append(r)
-    ex.sources = sorted({k for keys in st.reporters.values() for k in keys if k in actors})
-    return ex
+    return places
+
+
+def _ends_kept(r: RelationRecord, actors: dict[str, ActorRecord], places: dict[str, PlaceRecord]) -> bool:
+    """Whether both ends of a relation made it into the extraction (as the kind it links)."""
+    if r.predicate == "controls":
+        return r.subject in actors and r.object in places
+    if r.predicate == "supports":
+        return r.subject in actors and r.object in actors
+    if r.predicate == "locatedIn":
+        return r.subject in places and r.object in places
+    raise KeyError(r.predicate)

@@ -27,54 +27,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from kg.graph.clusters import DisjointSets, ancestors
+from kg.model.vocab import CKG, CKR, MERGE_FAMILIES, MERGED_GRAPH, RDF, RDFS, XSD, priority_rank
+from kg.ops.internal_queries import internal_query
 from kg.store.base import Store
-from kg.model.vocab import CKG, CKR, MERGED_GRAPH, RDF, RDFS, XSD, sparql_prefixes
 
-FAMILIES = {
-    "ArmedClash": "battle", "Offensive": "battle", "TerritoryCapture": "battle", "Withdrawal": "battle",
-    "Airstrike": "remote", "Shelling": "remote", "Bombing": "remote",
-    "AttackOnCivilians": "civilians", "Killing": "any",
-    "Arrest": "arrest", "Protest": "protest", "Ceasefire": "ceasefire",
-}
-PRIORITY = ["Airstrike", "Shelling", "Bombing", "TerritoryCapture", "Withdrawal", "Offensive", "AttackOnCivilians",
-            "ArmedClash", "Arrest", "Protest", "Ceasefire", "Killing"]
-
-# The event classes are read first (_Q_EVENT_CLASSES) and enter _Q_ACCOUNTS as a VALUES block:
-# the same index lookups per class as the property path had, and portable. Virtuoso 7.2.5 may
-# evaluate `?c rdfs:subClassOf* ckg:Event` joined to `?e a ?c` from the data side (?c bound, path
-# checked towards ckg:Event) and then keeps only the first class's rows: on a freshly loaded
-# database kg merge found 1 event account of 7 (benchmarks/virtuoso.sh).
-_Q_EVENT_CLASSES = sparql_prefixes() + """
-SELECT DISTINCT ?c WHERE {
-  ?c rdfs:subClassOf* ckg:Event .
-  FILTER(STRSTARTS(STR(?c), STR(ckg:)) && ?c != ckg:Event && ?c != ckg:MergedEvent)
-}"""
-_Q_ACCOUNTS = sparql_prefixes() + """
-SELECT ?e ?cls ?place ?date ?fat ?role ?actor ?article ?outlet ?published ?src WHERE {
-  VALUES ?c { #CLASSES }
-  BIND(STRAFTER(STR(?c), "#") AS ?cls)
-  GRAPH ?article {
-    ?e a ?c ; ckg:evidence ?ev ; ckg:mentionedIn ?article .
-    OPTIONAL { ?e ckg:place ?place }
-    OPTIONAL { ?e ckg:date ?date }
-    OPTIONAL { ?e ckg:fatalities ?fat }
-    OPTIONAL { VALUES ?rp { ckg:agent ckg:target ckg:supporter } ?e ?rp ?actor BIND(STRAFTER(STR(?rp), "#") AS ?role) }
-    OPTIONAL { ?e ckg:reportedBy ?src }
-    OPTIONAL { ?article schema:publisher ?outlet }
-    OPTIONAL { ?article schema:datePublished ?published }
-  }
-}"""
-# Simple patterns only: property paths over a union of thousands of graphs that repeat the same
-# locatedIn triples are slow in Oxigraph; the closure is computed in Python instead.
-_Q_EDGES = sparql_prefixes() + "SELECT DISTINCT ?x ?y WHERE { ?x ckg:locatedIn ?y }"
-_Q_COORDS = sparql_prefixes() + "SELECT DISTINCT ?p ?wkt WHERE { ?p geo:hasGeometry ?g . ?g geo:asWKT ?wkt }"
+Term = Any  # a pyoxigraph term of a query row (pyoxigraph is imported only when merging writes)
 _POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.I)
 NEAR_KM = 25.0  # two places this close may name one event ("Talbisseh" and "north of Homs city")
-_Q_PLACE_FACTS = sparql_prefixes() + """
-SELECT DISTINCT ?p ?cc ?kind WHERE {
-  { ?p ckg:countryCode ?cc } UNION { ?p a ckg:Country BIND("Country" AS ?kind) } UNION { ?p a ckg:Province BIND("Province" AS ?kind) }
-}"""
 
 
 @dataclass
@@ -94,7 +56,7 @@ class Account:
 
     @property
     def cls(self) -> str:
-        return min(self.classes, key=lambda c: PRIORITY.index(c) if c in PRIORITY else 99) if self.classes else "Event"
+        return min(self.classes, key=priority_rank) if self.classes else "Event"
 
 
 @dataclass
@@ -130,105 +92,85 @@ class MergeReport:
 
 def load_accounts(store: Store) -> tuple[list[Account], PlaceIndex]:
     """Every event account in the store, and what is known of the places they name."""
-    accs: dict[str, Account] = {}
-    classes = sorted({row[0].value for row in store.query(_Q_EVENT_CLASSES).rows})
-    res = store.query(_Q_ACCOUNTS.replace("#CLASSES", " ".join(f"<{c}>" for c in classes)))
-    for e, cls, place, date, fat, role, actor, article, outlet, published, src in res.rows:
+    accounts = _read_accounts(store)
+    places = _place_index(store, list(dict.fromkeys(a.place for a in accounts.values() if a.place)))
+    return sorted(accounts.values(), key=lambda a: a.iri), places
+
+
+def _read_accounts(store: Store) -> dict[str, Account]:
+    """One Account per event node of an article graph (the query gives a row per role, actor and
+    source: each row adds what it carries)."""
+    accounts: dict[str, Account] = {}
+    classes = sorted({row[0].value for row in store.query(internal_query("merge-event-classes")).rows})
+    query = internal_query("merge-accounts").replace("#CLASSES", " ".join(f"<{c}>" for c in classes))
+    for e, cls, place, date, fat, role, actor, article, outlet, published, src in store.query(query).rows:
         if article is None or article.value == MERGED_GRAPH:
             continue
-        a = accs.get(e.value)
+        a = accounts.get(e.value)
         if a is None:
-            a = accs[e.value] = Account(iri=e.value, article=article.value)
-        a.classes.add(cls.value)
-        if place is not None:
-            a.place = place.value
-        if date is not None:
-            a.date, a.date_stated = dt.date.fromisoformat(date.value), True
-        elif published is not None and a.date is None:
-            try:
-                a.date = dt.date.fromisoformat(published.value[:10])
-            except ValueError:
-                pass
-        if fat is not None:
-            a.fatalities = int(fat.value)
-        if role is not None and actor is not None:
-            {"agent": a.agents, "target": a.targets, "supporter": a.supporters}[role.value].add(actor.value)
-        if src is not None:
-            a.sources.add(src.value)
-        if outlet is not None:
-            a.outlet = outlet.value
+            a = accounts[e.value] = Account(iri=e.value, article=article.value)
+        _add_row(a, cls, place, date, fat, role, actor, outlet, published, src)
+    return accounts
+
+
+def _add_row(a: Account, cls: Term, place: Term | None, date: Term | None, fat: Term | None, role: Term | None,
+             actor: Term | None, outlet: Term | None, published: Term | None, src: Term | None) -> None:
+    a.classes.add(cls.value)
+    if place is not None:
+        a.place = place.value
+    if date is not None:
+        a.date, a.date_stated = dt.date.fromisoformat(date.value), True
+    elif published is not None and a.date is None:
+        try:
+            a.date = dt.date.fromisoformat(published.value[:10])
+        except ValueError:
+            pass
+    if fat is not None:
+        a.fatalities = int(fat.value)
+    if role is not None and actor is not None:
+        {"agent": a.agents, "target": a.targets, "supporter": a.supporters}[role.value].add(actor.value)
+    if src is not None:
+        a.sources.add(src.value)
+    if outlet is not None:
+        a.outlet = outlet.value
+
+
+def _place_index(store: Store, named: list[str]) -> PlaceIndex:
+    """Countries, provinces, coordinates and enclosing places of the places accounts name."""
     places = PlaceIndex()
     parents: dict[str, set[str]] = defaultdict(set)
-    for x, y in store.query(_Q_EDGES).rows:
+    for x, y in store.query(internal_query("merge-located-in")).rows:
         parents[x.value].add(y.value)
     provinces: set[str] = set()
-    for p, cc, kind in store.query(_Q_PLACE_FACTS).rows:
+    for p, cc, kind in store.query(internal_query("merge-place-facts")).rows:
         if cc is not None:
             places.country[p.value] = cc.value
         if kind is not None and kind.value == "Country":
             places.countries.add(p.value)
         if kind is not None and kind.value == "Province":
             provinces.add(p.value)
-    for p, wkt in store.query(_Q_COORDS).rows:
+    for p, wkt in store.query(internal_query("merge-coordinates")).rows:
         m = _POINT.search(wkt.value)
         if m:
             places.coords[p.value] = (float(m.group(2)), float(m.group(1)))
-    for a in accs.values():
-        if a.place and a.place not in places.ancestors:
-            seen: set[str] = set()
-            todo = [a.place]
-            while todo:
-                for up in parents.get(todo.pop(), ()):
-                    if up not in seen:
-                        seen.add(up)
-                        todo.append(up)
-            places.ancestors[a.place] = seen
-            prov = next((x for x in [a.place, *sorted(seen)] if x in provinces), None)
-            if prov:
-                places.province[a.place] = prov
-    return sorted(accs.values(), key=lambda a: a.iri), places
+    for place in named:
+        seen = ancestors(place, parents)
+        places.ancestors[place] = seen
+        prov = next((x for x in [place, *sorted(seen)] if x in provinces), None)
+        if prov:
+            places.province[place] = prov
+    return places
 
 
 def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float:
     """How likely two accounts tell one real event; 0 when something rules it out."""
     if a.article == b.article:
         return 0.0
-    # class
-    if a.classes & b.classes:
-        s_cls = 1.0
-    else:
-        fa = {FAMILIES.get(c) for c in a.classes}
-        fb = {FAMILIES.get(c) for c in b.classes}
-        if "any" in fa or "any" in fb:
-            s_cls = 0.6
-        elif fa & fb:
-            s_cls = 0.7
-        else:
-            return 0.0
-    # place (a whole country is as good as no place: "Russia's campaign in Syria")
-    ancestors = places.ancestors
-    pa = None if a.place in places.countries else a.place
-    pb = None if b.place in places.countries else b.place
-    if pa and pb:
-        if pa == pb:
-            s_place = 1.0
-        elif pa in ancestors.get(pb, ()) or pb in ancestors.get(pa, ()):
-            s_place = 0.75
-        elif places.near(pa, pb):
-            s_place = 0.6
-        else:
-            return 0.0
-    else:
-        s_place = 0.4
-    # date
-    if a.date and b.date:
-        gap = abs((a.date - b.date).days)
-        if gap > window:
-            return 0.0
-        s_date = 1.0 - gap / (window + 1)
-    else:
-        s_date = 0.5
-    # actors
+    s_cls = _class_score(a, b)
+    s_place = _place_score(a, b, places)
+    s_date = _date_score(a, b, window)
+    if s_cls is None or s_place is None or s_date is None:
+        return 0.0
     shared = (a.agents | a.targets) & (b.agents | b.targets)
     if shared:
         s_act = 1.0
@@ -243,51 +185,82 @@ def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float
     return round(0.25 * s_cls + 0.3 * s_place + 0.2 * s_date + 0.25 * s_act, 4)
 
 
+def _class_score(a: Account, b: Account) -> float | None:
+    """A shared class; else one family (vocab.MERGE_FAMILIES), a killing going with any; None: no."""
+    if a.classes & b.classes:
+        return 1.0
+    fa = {MERGE_FAMILIES.get(c) for c in a.classes}
+    fb = {MERGE_FAMILIES.get(c) for c in b.classes}
+    if "any" in fa or "any" in fb:
+        return 0.6
+    return 0.7 if fa & fb else None
+
+
+def _place_score(a: Account, b: Account, places: PlaceIndex) -> float | None:
+    """Same, nested or nearby places; None for places that conflict. A whole country is as good
+    as no place ("Russia's campaign in Syria")."""
+    pa = None if a.place in places.countries else a.place
+    pb = None if b.place in places.countries else b.place
+    if not (pa and pb):
+        return 0.4
+    if pa == pb:
+        return 1.0
+    if pa in places.ancestors.get(pb, ()) or pb in places.ancestors.get(pa, ()):
+        return 0.75
+    return 0.6 if places.near(pa, pb) else None
+
+
+def _date_score(a: Account, b: Account, window: int) -> float | None:
+    """Closer days score higher; None beyond the window."""
+    if not (a.date and b.date):
+        return 0.5
+    gap = abs((a.date - b.date).days)
+    return None if gap > window else 1.0 - gap / (window + 1)
+
+
+Block = tuple[str, str, int]  # (country or "??", province or "", date bucket or -1 when undated)
+
+
 def group_accounts(accounts: list[Account], places: PlaceIndex,
                    *, window: int = 1, threshold: float = 0.6) -> tuple[list[list[Account]], int]:
     """Connected groups of accounts above the threshold, never two from one article."""
-    # blocks: (country, province or "", date bucket); an account without a date goes to bucket -1
-    blocks: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    blocks = _blocks(accounts, places, window)
+    pairs, scored = _scored_pairs(accounts, blocks, places, window, threshold)
+    sets = _join(accounts, pairs, window)
+    groups: dict[int, list[Account]] = defaultdict(list)
+    for i, a in enumerate(accounts):
+        groups[sets.find(i)].append(a)
+    return sorted(groups.values(), key=lambda g: g[0].iri), scored
+
+
+def _blocks(accounts: list[Account], places: PlaceIndex, window: int) -> dict[Block, list[int]]:
+    """Accounts by where and when (indices into `accounts`): only accounts of one block and its
+    neighbours are compared, so the work grows with accounts per place and week."""
+    blocks: dict[Block, list[int]] = defaultdict(list)
     for i, a in enumerate(accounts):
         cc = places.country.get(a.place or "", "??")
         prov = places.province.get(a.place or "", "")
         bucket = a.date.toordinal() // (window + 1) if a.date else -1
         blocks[(cc, prov, bucket)].append(i)
+    return blocks
+
+
+def _scored_pairs(accounts: list[Account], blocks: dict[Block, list[int]], places: PlaceIndex,
+                  window: int, threshold: float) -> tuple[list[tuple[float, int, int]], int]:
+    """(score, i, j) with i < j for every pair of neighbours at or above the threshold, and how
+    many pairs were scored."""
+    # accounts without a place, by actor and date bucket (blocking by actor keeps this linear)
     unplaced: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for (cc, prov, bucket), idx in blocks.items():
+    for (cc, _, bucket), idx in blocks.items():
         if cc == "??":
             for i in idx:
                 for actor in accounts[i].agents | accounts[i].targets:
                     unplaced[(actor, bucket)].append(i)
-    parent = list(range(len(accounts)))
-    members: dict[int, set[str]] = {i: {a.article} for i, a in enumerate(accounts)}
-    span: dict[int, tuple[int, int] | None] = {
-        i: (a.date.toordinal(), a.date.toordinal()) if a.date else None for i, a in enumerate(accounts)
-    }
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     pairs: list[tuple[float, int, int]] = []
     scored = 0
-    for (cc, prov, bucket), mine in sorted(blocks.items()):
-        # neighbours: the next date bucket, and the undated accounts of the same place block
-        near = list(mine)
-        if bucket >= 0:
-            near += blocks.get((cc, prov, bucket + 1), []) + blocks.get((cc, prov, -1), [])
-        if prov:
-            # accounts placed no finer than the country may tell this event too; unplaced ones,
-            # when they name one of its actors (blocking by actor keeps this linear)
-            for b in {bucket - 1, bucket, bucket + 1, -1} if bucket >= 0 else {-1}:
-                near += blocks.get((cc, "", b), [])
-                for i in mine:
-                    for actor in accounts[i].agents | accounts[i].targets:
-                        near += unplaced.get((actor, b), [])
+    for key, mine in sorted(blocks.items()):
         mine_set = set(mine)
-        near = list(dict.fromkeys(near))
+        near = _neighbours(key, mine, blocks, unplaced, accounts)
         for i in mine:
             for j in near:
                 if j in mine_set and j <= i:
@@ -296,20 +269,46 @@ def group_accounts(accounts: list[Account], places: PlaceIndex,
                 s = pair_score(accounts[i], accounts[j], places, window)
                 if s >= threshold:
                     pairs.append((s, min(i, j), max(i, j)))
-    for s, i, j in sorted(set(pairs), key=lambda x: (-x[0], x[1], x[2])):
-        ri, rj = find(i), find(j)
+    return pairs, scored
+
+
+def _neighbours(key: Block, mine: list[int], blocks: dict[Block, list[int]],
+                unplaced: dict[tuple[str, int], list[int]], accounts: list[Account]) -> list[int]:
+    """The accounts a block's accounts are compared with: its own, the next date bucket's and the
+    undated ones of the same place; for a province block, also accounts placed no finer than the
+    country and unplaced ones that name one of its actors."""
+    cc, prov, bucket = key
+    near = list(mine)
+    if bucket >= 0:
+        near += blocks.get((cc, prov, bucket + 1), []) + blocks.get((cc, prov, -1), [])
+    if prov:
+        for b in {bucket - 1, bucket, bucket + 1, -1} if bucket >= 0 else {-1}:
+            near += blocks.get((cc, "", b), [])
+            for i in mine:
+                for actor in accounts[i].agents | accounts[i].targets:
+                    near += unplaced.get((actor, b), [])
+    return list(dict.fromkeys(near))
+
+
+def _join(accounts: list[Account], pairs: list[tuple[float, int, int]], window: int) -> DisjointSets:
+    """Join the pairs best first, unless that puts two accounts of one article in one event or
+    makes an event span more than the window either side (no chains)."""
+    sets = DisjointSets(len(accounts))
+    members: dict[int, set[str]] = {i: {a.article} for i, a in enumerate(accounts)}
+    span: dict[int, tuple[int, int] | None] = {
+        i: (a.date.toordinal(), a.date.toordinal()) if a.date else None for i, a in enumerate(accounts)
+    }
+    for _, i, j in sorted(set(pairs), key=lambda x: (-x[0], x[1], x[2])):
+        ri, rj = sets.find(i), sets.find(j)
         if ri == rj or members[ri] & members[rj]:
-            continue  # never two accounts of one article in one event
+            continue
         si, sj = span[ri], span[rj]
         if si and sj and max(si[1], sj[1]) - min(si[0], sj[0]) > 2 * window:
-            continue  # no chains: a merged event spans at most the window either side
-        parent[rj] = ri
+            continue
+        sets.join(ri, rj)
         members[ri] |= members.pop(rj)
         span[ri] = (min(si[0], sj[0]), max(si[1], sj[1])) if si and sj else (si or sj)
-    groups: dict[int, list[Account]] = defaultdict(list)
-    for i, a in enumerate(accounts):
-        groups[find(i)].append(a)
-    return sorted(groups.values(), key=lambda g: g[0].iri), scored
+    return sets
 
 
 def merged_triples(group: list[Account], places: PlaceIndex) -> Iterable[tuple]:
@@ -328,7 +327,7 @@ def merged_triples(group: list[Account], places: PlaceIndex) -> Iterable[tuple]:
     counts: dict[str, int] = defaultdict(int)
     for a in group:
         counts[a.cls] += 1
-    cls = min(counts, key=lambda c: (-counts[c], PRIORITY.index(c) if c in PRIORITY else 99))
+    cls = min(counts, key=lambda c: (-counts[c], priority_rank(c)))
     yield iri, A, ox.NamedNode(CKG + cls)
     yield iri, A, ox.NamedNode(CKG + "MergedEvent")
     for a in group:

@@ -1,0 +1,93 @@
+"""Scoring kg merge: the gold events of several articles grouped into real events as an analyst
+would, and the system's grouping compared with it pair by pair."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from kg.graph.clusters import DisjointSets, ancestors
+
+EventKey = tuple[str, int]  # (article, index of the event in its gold file)
+
+
+def gold_real_events(golds: dict[str, dict[str, Any]]) -> dict[EventKey, int]:
+    """Group the gold events of several articles into real events, as an analyst would:
+    same event type; places equal, nested (through the gold "in" fields) or one unknown; dates
+    equal or one unknown; agents shared or one side unnamed; never two events of one article.
+    Strongest pairs (same place) join first. Returns (article, event index) -> real event id."""
+    parent_of: dict[str, set[str]] = defaultdict(set)
+    countries: set[str] = set()
+    for g in golds.values():
+        for p in g.get("places") or []:
+            if p.get("in"):
+                parent_of[p["name"]].add(p["in"])
+            if p.get("type") == "Country":
+                countries.add(p["name"])
+    items = [(art, i, e) for art, g in sorted(golds.items()) for i, e in enumerate(g.get("events") or [])]
+    pairs = []
+    for x in range(len(items)):
+        for y in range(x + 1, len(items)):
+            (a1, _, e1), (a2, _, e2) = items[x], items[y]
+            if a1 == a2 or e1["type"] != e2["type"]:
+                continue
+            strength = _strength(e1, e2, parent_of, countries)
+            if strength:
+                pairs.append((-strength, x, y))
+    sets = DisjointSets(len(items))
+    arts = {k: {items[k][0]} for k in range(len(items))}
+    for _, x, y in sorted(pairs):
+        rx, ry = sets.find(x), sets.find(y)
+        if rx != ry and not arts[rx] & arts[ry]:
+            sets.join(rx, ry)
+            arts[rx] |= arts.pop(ry)
+    return {(items[k][0], items[k][1]): sets.find(k) for k in range(len(items))}
+
+
+def _strength(e1: dict[str, Any], e2: dict[str, Any], parent_of: dict[str, set[str]], countries: set[str]) -> float:
+    """How surely two gold events of one type are one real event (3: same place, 2: nested, 1.5:
+    the same country only, 1: a place unknown); 0 when place, date or agents rule it out."""
+    raw1, raw2 = e1.get("place"), e2.get("place")
+    p1, p2 = (None if raw1 in countries else raw1), (None if raw2 in countries else raw2)  # a country says little
+    if p1 and p2:
+        strength = 3 if p1 == p2 else 2 if (p1 in ancestors(p2, parent_of) or p2 in ancestors(p1, parent_of)) else 0
+    else:
+        strength = 1.5 if raw1 and raw1 == raw2 else 1  # little, but the same country beats none
+    d1, d2 = e1.get("date"), e2.get("date")
+    ag1, ag2 = set(e1.get("agents") or []), set(e2.get("agents") or [])
+    if (d1 and d2 and d1 != d2) or (ag1 and ag2 and not ag1 & ag2):
+        return 0
+    return strength
+
+
+def pairwise(real: dict[EventKey, int], account_of: dict[EventKey, str], merged_of: dict[str, str]) -> dict[str, Any]:
+    """Precision and recall over pairs of gold events of different articles: same real event
+    (gold) against same merged event (system)."""
+    keys = sorted(real)
+    tp = fp = fn = fn_found = 0
+    for x in range(len(keys)):
+        for y in range(x + 1, len(keys)):
+            k1, k2 = keys[x], keys[y]
+            if k1[0] == k2[0]:
+                continue
+            same_gold = real[k1] == real[k2]
+            a1, a2 = account_of.get(k1), account_of.get(k2)
+            same_sys = a1 is not None and a2 is not None and merged_of.get(a1) == merged_of.get(a2)
+            tp += same_gold and same_sys
+            fp += same_sys and not same_gold
+            fn += same_gold and not same_sys
+            fn_found += same_gold and not same_sys and a1 is not None and a2 is not None
+    multi = defaultdict(set)
+    for k, r in real.items():
+        multi[r].add(k)
+    shared = {r: ks for r, ks in multi.items() if len({k[0] for k in ks}) > 1}
+    per_event = {r: len({merged_of.get(account_of[k]) for k in ks if k in account_of} - {None})
+                 for r, ks in shared.items()}
+    return {
+        "pairwise_precision": tp / (tp + fp) if tp + fp else None,
+        "pairwise_recall": tp / (tp + fn) if tp + fn else None,
+        "pairwise_recall_of_found_events": tp / (tp + fn_found) if tp + fn_found else None,
+        "gold_events_found": f"{len(account_of)}/{len(real)}",
+        "real_events_in_several_articles": len(shared),
+        "merged_events_per_shared_real_event": per_event,
+    }
