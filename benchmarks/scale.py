@@ -377,7 +377,7 @@ def part_query(args) -> dict:
     """One named query's latency (median of args.repeat runs after a warm-up), run as `kg query`
     runs it (its first page: 100 rows) and, when that is a page of something longer, for every
     row (`--limit 0`): the page is what an analyst waits for, the whole what an export costs."""
-    from kg.sparql.queries import bind_params, named_queries, paged, with_bindings
+    from kg.sparql.named import bind_params, named_queries, paged, with_bindings
 
     q = named_queries()[args.name]
     store = _open(args.target, args.store) if args.target else __import__("kg.store", fromlist=["x"]).open_store(
@@ -412,7 +412,7 @@ PAGE = 100  # kg query's default --limit
 def queries(args, tmp: Path) -> dict:
     """Build the big store, then time every named query, each in its own process with a timeout
     (a pathological query must not stall the whole benchmark)."""
-    from kg.sparql.queries import named_queries
+    from kg.sparql.named import named_queries
 
     store = tmp / "big"
     with OxigraphServer(timeout_s=args.query_timeout) as url:

@@ -160,7 +160,10 @@ def _ingest_stopped(e: BaseException, run: Any, t0: float) -> NoReturn:
 @endpoint_option
 def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, endpoint) -> None:
     """Run a named query (see --list), a .rq file, or --sparql TEXT over the union of all graphs."""
-    from kg.sparql.queries import QueryError, bind_params, format_result, is_update, named_queries, paged, resolve_query, with_bindings
+    from kg.sparql.errors import QueryError
+    from kg.sparql.formats import format_result
+    from kg.sparql.named import bind_params, named_queries, paged, resolve_query, with_bindings
+    from kg.sparql.scanner import is_update
 
     if list_:
         for q in named_queries().values():

@@ -75,7 +75,7 @@ def test_cli_events_csv_and_json(example_store):
 
 
 def test_every_named_query_runs_on_the_example(example_store):
-    from kg.sparql.queries import named_queries
+    from kg.sparql.named import named_queries
 
     samples = {"place": "Homs province", "actor": "Syrian army", "subject": "Syrian rebels", "object": "Talbisseh",
                "date": "2015-10-20"}

@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.model.vocab import NON_STATE, STATE_CLASSES  # noqa: F401  (re-read by the relation readers)
 from kg.model.records import ActorRecord, Evidence
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
@@ -18,8 +19,6 @@ from kg.nlp.state import DocState, TokenTable
 
 LEVEL_RANK = {"Country": 0, "Province": 1, "Region": 2, "District": 2, "City": 3, "Town": 3, "Village": 4,
               "Neighbourhood": 5, "Road": 4, "Facility": 5}
-STATE_CLASSES = {"Army", "AirForce", "Navy", "StateForce", "ArmedForce", "SecurityForce", "Police", "Government", "Country"}
-NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
 # the word families below are read per token, so they are looked up once, here (kg/data/relations.json)
 _WORDS = lex()
 LEVEL_WORDS: set[str] = _WORDS["level_words"]  # 'the X district of Y': the word that names a unit

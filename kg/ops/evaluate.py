@@ -34,7 +34,7 @@ from kg.ops.evaluation.merging import gold_real_events, pairwise
 from kg.ops.evaluation.names import norm_name
 from kg.ops.evaluation.score import score_article
 from kg.ops.evaluation.view import system_view
-from kg.ops.internal_queries import internal_query
+from kg.sparql.internal import prefixed_query as internal_query
 
 __all__ = ["EvaluationError", "evaluate_dir", "evaluate_merging", "render_report", "render_explanations",
            "cross_article_identity", "gold_real_events", "norm_name", "score_article", "system_view"]

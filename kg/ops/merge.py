@@ -31,7 +31,7 @@ from typing import Any
 
 from kg.graph.clusters import DisjointSets, ancestors
 from kg.model.vocab import CKG, CKR, MERGE_FAMILIES, MERGED_GRAPH, RDF, RDFS, XSD, priority_rank
-from kg.ops.internal_queries import internal_query
+from kg.sparql.internal import prefixed_query as internal_query
 from kg.store.base import Store
 
 Term = Any  # a pyoxigraph term of a query row (pyoxigraph is imported only when merging writes)

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
+from kg.model.vocab import sparql_prefixes
+
 _FILL = re.compile(r"\{\{(\w+)\}\}")
 
 
@@ -30,6 +32,12 @@ def internal_query(name: str, **fills: str) -> str:
     if wanted != set(fills):
         raise KeyError(f"internal query {name}: fills {sorted(wanted)} expected, {sorted(fills)} given")
     return _FILL.sub(lambda m: fills[m.group(1)], text)
+
+
+def prefixed_query(name: str, **fills: str) -> str:
+    """`internal_query` with the PREFIX block of the named queries before it (ckg:, ckr:, rdfs:, ...),
+    for the queries written with prefixed names (kg merge, kg evaluate)."""
+    return sparql_prefixes() + internal_query(name, **fills)
 
 
 def iri_list(iris: Iterable[str]) -> str:

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.geo.gazetteer import Gazetteer
 from kg.geo.resolve import place_iri_suffix
+from kg.model.vocab import NON_STATE
 from kg.model.records import ActorRecord
 from kg.nlp.lexicon import (
     generic_state_name,
@@ -40,7 +41,6 @@ from kg.nlp.state import DocState, Mention, TokenTable, state
 _DATA = load_json("actor_words.json")
 _WORDS = actor_words()
 ROLE_PEOPLE = _WORDS["role_people"]  # "said a local leader, X": a person named after a role noun
-NON_STATE = {"RebelGroup", "JihadistGroup", "Militia"}
 STATE_UNIT = re.compile(r"\b(" + "|".join(_DATA["state_unit_patterns"]) + r")\b", re.IGNORECASE)
 NO_ACTOR = re.compile(r"\b(" + "|".join(_DATA["no_actor_patterns"]) + r")s?\b")  # weapons, diseases
 COREF_HEADS = _WORDS["coref_heads"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from kg.model.vocab import CKG
 from kg.ops.evaluation.names import norm_name
-from kg.ops.internal_queries import internal_query
+from kg.sparql.internal import prefixed_query as internal_query
 from kg.store.base import Store
 
 
