@@ -143,7 +143,8 @@ def collect(gold_dir: Path, names: list[str] | None = None, quiet: bool = False)
             # sentence: left out of training (-1: it may say it too), still counted right when scored
             label = 1 if any(same_sentence(sent_text[c.sent_start], gpairs[c.predicate][i][2]) for i in ids) \
                 else (-1 if ids else 0)
-            rows.append({"p": c.predicate, "s": c.subject, "o": c.object, "x": c.indices(), "y": label, "g": ids})
+            rows.append({"p": c.predicate, "s": c.subject, "o": c.object, "x": c.indices(), "y": label, "g": ids,
+                         "b": int(c.blocked)})
         rules = {pred: sorted({(r.subject, r.object) for r in ex.relations if r.predicate == pred}) for pred in PREDICATES}
         out.append({
             "name": name, "theatre": gold.get("theatre") or name.split("-", 1)[0],
@@ -208,7 +209,7 @@ def simulate(arts: list[dict], pred: str, probs: dict[int, np.ndarray], threshol
         p = probs[k]
         for c, pc in zip((c for c in a["candidates"] if c["p"] == pred), p):
             key = (c["s"], c["o"])
-            if pc >= threshold and key not in ruled and not (pred == "supports" and (c["o"], c["s"]) in ruled):
+            if pc >= threshold and not c["b"] and key not in ruled and not (pred == "supports" and (c["o"], c["s"]) in ruled):
                 pairs[key] = c["g"]
         n_pred += len(pairs)
         tp_p += sum(1 for g in pairs.values() if g)

@@ -47,7 +47,7 @@ class RelationModel:
         for c in cands:
             w = self.model.get(c.predicate)
             key = (c.predicate, c.subject, c.object)
-            if w is None or w.threshold > 1.0 or key in have:
+            if w is None or w.threshold > 1.0 or key in have or c.blocked:
                 continue
             if c.predicate == "supports" and (c.predicate, c.object, c.subject) in have:
                 continue  # the rules read that support the other way round

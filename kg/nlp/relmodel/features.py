@@ -43,6 +43,13 @@ HEDGES = frozenset(("claim", "claimed", "allegedly", "alleged", "reportedly", "d
                     "accuse", "accused", "rumour", "rumor", "unconfirmed", "false", "try", "tried", "attempt",
                     "bid", "aim", "plan", "threaten", "vow", "if", "whether", "fail", "failed"))
 PAST = frozenset(("formerly", "previously", "once", "briefly", "until", "former", "earlier", "ago"))
+# control that a later sentence takes away: the model never adds control of a place said to be lost
+LOSS_WORDS = frozenset(("withdraw", "withdrew", "withdrawn", "retreat", "retreated", "lose", "lost", "abandon",
+                        "abandoned", "flee", "fled", "expel", "expelled", "oust", "ousted", "drive", "drove",
+                        "driven", "evacuate", "evacuated", "recapture", "recaptured", "retake", "retook",
+                        "retaken", "liberate", "liberated", "regain", "regained"))
+# cues (see `pair_features`) under which the layer adds nothing: the rules decide those sentences
+BLOCKING_CUES = frozenset(("cue:neg", "cue:modal", "cue:hedge", "cue:hedge_up", "cue:past", "cue:inf", "shedge"))
 COUNTRY_ACTOR_CLASS = "Country"
 # ends that never control a place or take part in support (the rules hold the same for supports)
 PASSIVE_CLASSES = frozenset(("Civilians", "MediaOutlet", "Monitor"))
@@ -71,6 +78,7 @@ class Candidate:
     features: list[str] = field(default_factory=list)
     country_subject: bool = False  # the subject is a country place mention acting as an actor
     country_object: bool = False
+    blocked: bool = False  # scored and trained on, never added (see `BLOCKING_CUES`, `LOSS_WORDS`)
 
     def indices(self) -> list[int]:
         return sorted({hash_feature(f) for f in self.features})
@@ -257,6 +265,7 @@ def candidates(doc: Doc, st: DocState, arr: DocArrays | None = None) -> list[Can
             ruled_subjects.setdefault(r.predicate + "|s|" + r.subject, set()).add(r.object)
     out: list[Candidate] = []
     mentions = st.mentions
+    lost_places: set[str] = set()  # places named in a sentence that tells of a loss or a retaking
     k = 0
     for sent in doc.sents:
         s0, s1 = sent.start, sent.end
@@ -284,6 +293,8 @@ def candidates(doc: Doc, st: DocState, arr: DocArrays | None = None) -> list[Can
         if not actors and len(countries) < 2:
             continue
         words = set(arr.lemma[s0:s1]) | set(arr.lower[s0:s1])
+        if words & LOSS_WORDS:
+            lost_places.update(m.key for m in inside if m.kind == "place")
         headline = sent.start_char < st.body_start
         start_char = sent.start_char
         n_a, n_p = len(actors), len(places)
@@ -335,6 +346,10 @@ def candidates(doc: Doc, st: DocState, arr: DocArrays | None = None) -> list[Can
             ocls = st.places[o].cls if pred == "controls" else cls_of(mo)
             feats = pair_features(arr, st, ms, mo, cls_of(ms), ocls, (s0, s1), words, trig,
                                   flags(pred, s, o), n_a, n_p, headline)
+            blocked = bool(BLOCKING_CUES.intersection(feats)) or (pred == "controls" and "rule:o_other" in feats)
             out.append(Candidate(pred, s, o, s0, s1, feats, country_subject=ms.kind == "place",
-                                 country_object=pred == "supports" and mo.kind == "place"))
+                                 country_object=pred == "supports" and mo.kind == "place", blocked=blocked))
+    for c in out:
+        if c.predicate == "controls" and c.object in lost_places:
+            c.blocked = True  # a place lost or retaken somewhere in the article: the rules' reading stands
     return out
