@@ -5,13 +5,15 @@
 The gold folder's articles are grouped into folds by theatre exactly as `kg evaluate --folds` does
 (kg/ops/folds.py), the scorer runs once over all of them (it ingests each article into its own store
 through the `kg` command, so it measures what a user gets), and its per-article counts are summed per
-fold and per theatre with the scorer's own `aggregate`. For a trained component, set KG_MODEL_DIR per
-fold before calling (not needed while the extractor is rules only: every fold then sees the same `kg`).
+fold and per theatre with the scorer's own `aggregate`. With `--model-root DIR`, fold i is scored
+with `KG_MODEL_DIR=DIR/fold-i` (weights trained without fold i, e.g. by scripts/train_relations.py
+--exclude-fold i --out DIR/fold-i), so a trained component is scored only on folds it did not see.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import importlib.util
 import json
 import statistics
@@ -61,6 +63,7 @@ def main() -> int:
     ap.add_argument("--kg", default=str(ROOT / ".venv" / "bin" / "kg"))
     ap.add_argument("--scorer", type=Path, default=corpus_dir().parent / "scorer" / "score.py")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--model-root", type=Path, help="folder with fold-0 ... fold-K-1 weight folders")
     args = ap.parse_args()
     if not args.scorer.exists():
         print(f"score_folds: the shared scorer is not at {args.scorer}", file=sys.stderr)
@@ -68,9 +71,18 @@ def main() -> int:
     scorer = load_scorer(args.scorer)
     theatres = read_theatres(args.gold)
     folds = assign_folds(theatres, args.folds, args.seed)
+    per, errors = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        result = scorer.run(args.kg, args.gold, Path(tmp), None)
-    per = result["per_article"]
+        if args.model_root is None:
+            result = scorer.run(args.kg, args.gold, Path(tmp), None)
+            per, errors = result["per_article"], result["errors"]
+        for i in range(args.folds) if args.model_root else ():
+            os.environ["KG_MODEL_DIR"] = str(args.model_root / f"fold-{i}")
+            only = {n for n, f in folds.items() if f == i}
+            part = scorer.run(args.kg, args.gold, Path(tmp) / f"fold-{i}", only)
+            per.update(part["per_article"])
+            errors.update(part["errors"])
+    result = {"total": scorer.aggregate(per), "errors": errors}
     rows = []
     for i in range(args.folds):
         sub = {n: r for n, r in per.items() if folds.get(n) == i}

@@ -339,17 +339,25 @@ def ontology_check(no_data, store_path, endpoint) -> None:
 @click.option("--explain", is_flag=True, help="List every disagreement with the gold, article by article.")
 @click.option("--merging", is_flag=True,
               help="Also load the folder into one store, run kg merge, and score the grouping of accounts.")
-def evaluate(gold_dir, json_out, per_article, explain, merging) -> None:
+@click.option("--folds", type=click.IntRange(min=2), default=None, metavar="K",
+              help="Also report K folds grouped by theatre (an article's theatre in one fold only) and "
+                   "their mean: the figure to quote. Fold 0 is the check split.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fold assignment.")
+def evaluate(gold_dir, json_out, per_article, explain, merging, folds, seed) -> None:
     """Score extraction against gold annotations (NAME.txt + NAME.gold.json) in GOLD_DIR."""
     from kg.ops.evaluate import EvaluationError, evaluate_dir, render_explanations, render_report
+    from kg.ops.folds import evaluate_folds, render_folds
 
     try:
-        report = evaluate_dir(Path(gold_dir))
-    except EvaluationError as e:
+        report = evaluate_folds(Path(gold_dir), folds, seed) if folds else evaluate_dir(Path(gold_dir))
+    except (EvaluationError, ValueError) as e:
         _fail(str(e))
     if explain:
         click.echo(render_explanations(report))
-    click.echo(render_report(report, per_article=per_article))
+    click.echo(render_report(report, per_article=per_article and not folds))
+    if folds:
+        click.echo("")
+        click.echo(render_folds(report["folds"]))
     if merging:
         from kg.ops.evaluate import evaluate_merging
 

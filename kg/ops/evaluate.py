@@ -50,6 +50,12 @@ class EvaluationError(Exception):
 # -- running ------------------------------------------------------------------------------------
 def evaluate_dir(folder: Path) -> dict[str, Any]:
     """Extract every NAME.txt that has NAME.gold.json, score it; totals micro-averaged."""
+    return summarise(score_dir(folder))
+
+
+def score_dir(folder: Path) -> dict[str, dict[str, Any]]:
+    """Each annotated article's raw scores (counts, not rates), by article name: what `summarise`
+    adds up, for the whole folder or for any part of it (a fold)."""
     if not folder.is_dir():
         raise EvaluationError(f"{folder}: not a folder")
     from kg.nlp.extract import extract
@@ -58,7 +64,7 @@ def evaluate_dir(folder: Path) -> dict[str, Any]:
     per_article: dict[str, dict[str, Any]] = {}
     for (name, gold, _), ex in zip(annotated, extract([a for _, _, a in annotated])):
         per_article[name] = _score(gold, ex)
-    return _summarise(per_article)
+    return per_article
 
 
 def _annotated(folder: Path) -> list[tuple[str, dict[str, Any], Article]]:
@@ -124,7 +130,7 @@ def cross_article_identity(per_article: dict[str, dict[str, Any]]) -> dict[str, 
     }
 
 
-def _summarise(per_article: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def summarise(per_article: dict[str, dict[str, Any]]) -> dict[str, Any]:
     total: dict[str, Any] = {k: Counts() for k in CATEGORIES}
     total.update({k: Acc() for k in ACCURACIES})
     splits: list[int] = []

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +74,21 @@ def assign_folds(theatres: Mapping[str, str], k: int, seed: int = 0) -> dict[str
     return out
 
 
-def fold_reports(per_article: Mapping[str, Any], folds: Mapping[str, int],
-                 summarise: Callable[[dict[str, Any]], dict[str, Any]]) -> list[dict[str, Any]]:
-    """One summary per fold (micro-averaged over its articles, as the whole-folder total is)."""
-    k = max(folds.values()) + 1 if folds else 0
-    return [summarise({n: r for n, r in per_article.items() if folds.get(n) == i}) for i in range(k)]
+def evaluate_folds(folder: Path, k: int, seed: int = 0) -> dict[str, Any]:
+    """`kg evaluate --folds K`: the whole folder's report plus one summary per fold.
+
+    Every article is extracted once; with rules only that is the same as extracting each fold
+    apart. (A trained component would need each fold extracted with the weights that did not see
+    it: benchmarks/score_folds.py --model-root does that through KG_MODEL_DIR.)"""
+    from kg.ops.evaluate import score_dir, summarise
+
+    theatres = read_theatres(folder)
+    folds = assign_folds(theatres, k, seed)
+    per_article = score_dir(folder)
+    reports = [summarise({n: r for n, r in per_article.items() if folds.get(n) == i}) for i in range(k)]
+    report = summarise(per_article)
+    report["folds"] = fold_summary(reports, folds, theatres)
+    return report
 
 
 def _value(total: Mapping[str, Any], key: str) -> float | None:
