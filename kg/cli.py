@@ -162,8 +162,9 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
     """Run a named query (see --list), a .rq file, or --sparql TEXT over the union of all graphs."""
     from kg.sparql.errors import QueryError
     from kg.sparql.formats import format_result
-    from kg.sparql.named import bind_params, named_queries, paged, resolve_query, with_bindings
+    from kg.sparql.named import bind_params, named_queries, paged, resolve_query, user_position, with_bindings
     from kg.sparql.scanner import is_update
+    from kg.store.base import QuerySyntaxError, StoreError
 
     if list_:
         for q in named_queries().values():
@@ -183,24 +184,30 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
         if sparql:
             if raw:
                 raise QueryError("--param applies to named queries and .rq files")
-            text, bindings = sparql, {}
+            text, bindings, user_text, bound = sparql, {}, sparql, {}
         else:
             q = resolve_query(name)
-            text, bindings = with_bindings(q.sparql, bind_params(q, raw)), {}
+            user_text, bound = q.text, bind_params(q, raw)
+            text, bindings = with_bindings(q.sparql, bound), {}
             if not is_update(text):
                 text = paged(text, limit, offset)
     except QueryError as e:
-        _fail(str(e), 2)
-    if is_update(text):
-        if not update:
-            _fail("this is a SPARQL Update; pass --update to change the store", 2)
-        with opened_store(store_path, endpoint, read_only=False) as store:
-            store.update(text)
-        click.echo("update applied", err=True)
-        return
-    with opened_store(store_path, endpoint, read_only=True, also=(QueryError,)) as store:
-        res = store.query(text, bindings)
-        out = format_result(res, fmt)
+        _fail(str(e), e.exit_code)
+    try:
+        if is_update(text):
+            if not update:
+                _fail("this is a SPARQL Update; pass --update to change the store", 2)
+            with opened_store(store_path, endpoint, read_only=False, own_errors=True) as store:
+                store.update(text)
+            click.echo("update applied", err=True)
+            return
+        with opened_store(store_path, endpoint, read_only=True, own_errors=True) as store:
+            res = store.query(text, bindings)
+            out = format_result(res, fmt)
+    except QuerySyntaxError as e:  # positions in the user's own file, not in what kg sent
+        _fail(str(e) if sparql else user_position(str(e), user_text, bound))
+    except (StoreError, QueryError) as e:
+        _fail(str(e))
     click.echo(out, nl=False)
     if not sparql and limit and res.kind == "select" and len(res.rows) >= limit:
         click.echo(f"kg: rows {offset + 1}-{offset + limit} shown; the next page: --offset {offset + limit}, "
@@ -300,9 +307,13 @@ def ontology() -> None:
 @store_option
 @endpoint_option
 def ontology_check(no_data, store_path, endpoint) -> None:
-    """Run HermiT on the ontology (consistency, unsatisfiable classes) and SHACL on the store's data."""
+    """Run HermiT on the ontology (consistency, unsatisfiable classes), SHACL on the store's data
+    (shape), and sanity checks on the data (kg/sparql/internal/check-*.rq). None says the data is true."""
     from kg.graph.ontology import check_ontology, ontology_stats
 
+    click.echo("checks: logic (HermiT: the ontology has no contradiction), shape (SHACL: each node has the "
+               "properties and types its class needs) and sanity (statements that cannot all be true); "
+               "not whether the articles were read right")
     st = ontology_stats()
     click.echo(f"ontology: {st.classes} classes, {st.object_properties} object properties, "
                f"{st.data_properties} data properties, {st.axioms} axioms")
@@ -318,15 +329,21 @@ def ontology_check(no_data, store_path, endpoint) -> None:
         if endpoint or Path(store_dir).exists():
             from kg.ops.stats import data_graph
             from kg.graph.ontology import validate_graph
+            from kg.sparql.checks import run_checks
 
             with opened_store(store_path, endpoint, read_only=True, own_errors=True) as store:
                 g = data_graph(store)
+                findings = run_checks(store)
             sh = validate_graph(g)
             click.echo(f"SHACL: {'conforms' if sh.conforms else 'does NOT conform'} "
                        f"({len(g)} data triples, {sh.violations} violations)")
             if not sh.conforms:
                 click.echo(sh.text, err=True)
-            ok = ok and sh.conforms
+            for f in findings:
+                click.echo(f"sanity: {f.count} {f.description}")
+                for example in f.examples:
+                    click.echo(f"    {example}")
+            ok = ok and sh.conforms and not any(f.count for f in findings)
         else:
             click.echo(f"SHACL: no store at {store_dir}; skipped")
     sys.exit(0 if ok else 1)

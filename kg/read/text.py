@@ -76,9 +76,9 @@ def decode_bytes(data: bytes, source: str) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise InputError(
-                f"{source}: not valid UTF-8 ({e.reason} at byte {e.start}); convert it to UTF-8"
-            ) from None
+            from kg.read.charset import encoding_hint
+
+            raise InputError(f"{source}: not valid UTF-8 ({e.reason} at byte {e.start}); {encoding_hint(data)}") from None
     text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     text = INVISIBLE.sub("", text)
     if not text.strip():

@@ -6,7 +6,12 @@ A query file starts with comment lines that document it:
     # description: Who is said to control a place ...
     # param: place label required  Name or alias of the place
 
-Parameter types: `label` and `string` (plain literals), `date` (xsd:date), `integer`, `iri`.
+Parameter types: `label` and `string` (plain literals), `date` (xsd:date), `integer`, `iri`, and
+three enumerated kinds of string, checked before the query runs because a value outside them
+matches nothing and the query would silently return no rows: `eventclass` and `actorclass` (a
+class name the ontology declares, from kg.model.vocab) and `enum(a|b|c)` (one of the listed words).
+Enumerated values match case-insensitively, as the queries compare them; a wrong one is refused
+with the nearest allowed value ("did you mean Airstrike?").
 Values become RDF terms first (a literal, a typed date, an IRI checked against the IRI grammar)
 and enter the query only as an inline-data block (`VALUES (?place) { ("Talbisseh") }`) placed at
 the start of the query's outermost group, written by the RDF library's own term serialiser; user
@@ -32,19 +37,36 @@ import pyoxigraph as ox
 from kg.graph.entities import name_key
 from kg.model.vocab import PREFIXES, XSD, sparql_prefixes
 from kg.runtime.resources import shipped
-from kg.sparql.errors import QueryError
+from kg.sparql.errors import QueryError, QueryFileError
 from kg.sparql.scanner import code_only, matching_brace
 from kg.store.base import QueryResult, Store
 
 PARAM_TYPES = {"label", "string", "date", "integer", "iri"}
+ENUM_KINDS = {"eventclass": "event class", "actorclass": "actor class"}
+_ENUM = re.compile(r"enum\((\w+(?:\|\w+)*)\)")
 
 
 @dataclass
 class Param:
     name: str
-    type: str
+    type: str  # the value's RDF type (an enumerated kind is a `string`, as `kg query --list` shows)
     required: bool
     description: str
+    kind: str = ""  # "", "eventclass", "actorclass" or "enum": which values are allowed
+    words: tuple[str, ...] = ()  # an enum's allowed values
+
+    def choices(self) -> tuple[str, ...]:
+        """The values this parameter allows (empty: any value of its type). Read when asked,
+        so that `kg query` without such a parameter reads no ontology file."""
+        if self.kind == "enum":
+            return self.words
+        if self.kind == "eventclass":
+            from kg.model.vocab import EVENT_CLASSES  # ckg:Event itself is no filter: the queries drop it
+            return tuple(sorted(EVENT_CLASSES - {"Event"}))
+        if self.kind == "actorclass":
+            from kg.model.vocab import ACTOR_CLASSES
+            return tuple(sorted(ACTOR_CLASSES))
+        return ()
 
 
 @dataclass
@@ -61,7 +83,7 @@ class NamedQuery:
 
 
 def parse_query_file(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
+    text = _read_query_text(path)
     name, desc, params = path.stem, "", []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -72,11 +94,38 @@ def parse_query_file(path: Path) -> NamedQuery:
         elif body.startswith("description:"):
             desc = body[12:].strip()
         elif body.startswith("param:"):
-            parts = body[6:].split(None, 3)
-            if len(parts) < 3 or parts[1] not in PARAM_TYPES:
-                raise QueryError(f"{path}: bad param line {line!r}")
-            params.append(Param(parts[0], parts[1], parts[2] == "required", parts[3] if len(parts) > 3 else ""))
+            params.append(_param_line(path, line, body[6:]))
     return NamedQuery(name=name, path=path, description=desc, params=params, text=text)
+
+
+def _param_line(path: Path, line: str, body: str) -> Param:
+    """`NAME TYPE required|optional TEXT`; TYPE is one of PARAM_TYPES, ENUM_KINDS or enum(a|b)."""
+    parts = body.split(None, 3)
+    if len(parts) < 3:
+        raise QueryError(f"{path}: bad param line {line!r}")
+    name, typ, required, text = parts[0], parts[1], parts[2] == "required", parts[3] if len(parts) > 3 else ""
+    if typ in PARAM_TYPES:
+        return Param(name, typ, required, text)
+    if typ in ENUM_KINDS:
+        return Param(name, "string", required, text, kind=typ)
+    m = _ENUM.fullmatch(typ)
+    if m:
+        return Param(name, "string", required, text, kind="enum", words=tuple(m.group(1).split("|")))
+    raise QueryError(f"{path}: bad param line {line!r}")
+
+
+def _read_query_text(path: Path) -> str:
+    """The file's text; a file that is not UTF-8 text (a binary file, a legacy encoding) is one
+    line naming it, not a decoding traceback."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise QueryFileError(f"query file {path}: not UTF-8 text (byte {e.start}); "
+                             "a .rq file is SPARQL text in UTF-8") from None
+    if "\x00" in text:
+        raise QueryFileError(f"query file {path}: binary data (NUL bytes), not SPARQL text")
+    return text
 
 
 def named_queries() -> dict[str, NamedQuery]:
@@ -116,8 +165,23 @@ def bind_params(q: NamedQuery, raw: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+def check_choice(p: Param, value: str) -> None:
+    """A value an enumerated parameter does not allow: refused, naming the nearest allowed one."""
+    choices = p.choices()
+    if not choices or value.lower() in {c.lower() for c in choices}:
+        return
+    import difflib
+
+    by_key = {c.lower(): c for c in choices}
+    near = difflib.get_close_matches(value.lower(), list(by_key), n=1, cutoff=0.6)
+    what = ENUM_KINDS.get(p.kind, p.name)
+    hint = f"did you mean {by_key[near[0]]}?" if near else f"one of: {', '.join(choices)}"
+    raise QueryError(f"parameter {p.name}: unknown {what} {value!r}; {hint}")
+
+
 def to_term(p: Param, value: str) -> Any:
     if p.type in ("label", "string"):
+        check_choice(p, value)
         return ox.Literal(value)
     if p.type == "date":
         try:
@@ -125,8 +189,10 @@ def to_term(p: Param, value: str) -> Any:
         except ValueError:
             raise QueryError(f"parameter {p.name}: {value!r} is not a date YYYY-MM-DD") from None
     if p.type == "integer":
-        if not re.fullmatch(r"-?\d+", value):
-            raise QueryError(f"parameter {p.name}: {value!r} is not an integer")
+        # ASCII digits only: `\d` also takes "١٢", which no SPARQL engine reads as a number (the
+        # query's COALESCE then silently used its default)
+        if not re.fullmatch(r"-?[0-9]+", value):
+            raise QueryError(f"parameter {p.name}: {value!r} is not an integer (digits 0-9)")
         return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
     if p.type == "iri":
         for prefix, iri in PREFIXES.items():
@@ -190,6 +256,17 @@ def with_bindings(sparql: str, bindings: dict[str, Any]) -> str:
     stays a comment, so the query as written (run by any SPARQL client) means "no restriction"."""
     if not bindings:
         return sparql
+    sparql, inserts = _binding_plan(sparql, bindings)
+    out = sparql
+    for pos, names in sorted(inserts, reverse=True):
+        block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
+        out = out[: pos + 1] + "\n  " + block + "\n" + out[pos + 1 :]
+    return out
+
+
+def _binding_plan(sparql: str, bindings: dict[str, Any]) -> tuple[str, list[tuple[int, list[str]]]]:
+    """The query with its bound `#?name` lines uncommented, and where VALUES blocks go: the
+    position of each `{` and the parameters whose block follows it."""
     sparql = OPTIONAL_LINE.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bindings else m.group(0), sparql)
     code = code_only(sparql)
     outer = code.find("{")
@@ -206,8 +283,46 @@ def with_bindings(sparql: str, bindings: dict[str, Any]) -> str:
         used = [n for n in sorted(bindings) if re.search(rf"[?$]{re.escape(n)}\b", code[open_:close])]
         if used:
             inserts.append((open_, used))
-    out = sparql
-    for pos, names in sorted(inserts, reverse=True):
-        block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
-        out = out[: pos + 1] + "\n  " + block + "\n" + out[pos + 1 :]
-    return out
+    return sparql, inserts
+
+
+_POSITION = re.compile(r"\b(?:at |line )(\d+)(:|, column )(\d+)")
+
+
+def user_position(message: str, original: str, bindings: dict[str, Any]) -> str:
+    """A syntax error's message with its position (`at 15:2`, `line 15, column 2`) moved from the
+    text kg sent to the store back to the user's own file.
+
+    What kg adds shifted every position: the PREFIX block before the file (an error on line 3 of a
+    file was reported at line 15), and with_bindings' VALUES block after a `{`, which splits that
+    line in three (the part up to the brace, the VALUES line, the rest). Both are undone here, by
+    the same plan with_bindings follows; a position on a VALUES line points at its brace."""
+    m = _POSITION.search(message)
+    if not m:
+        return message
+    line, col = int(m.group(1)) - sparql_prefixes().count("\n"), int(m.group(3))
+    if line < 1:
+        return message
+    text, inserts = _binding_plan(original, bindings) if bindings else (original, [])
+    line, col = _before_values(line, col, text, inserts)
+    opt = OPTIONAL_LINE.match(original.split("\n")[line - 1]) if line <= original.count("\n") + 1 else None
+    if opt and opt.group(2) in bindings and col > len(opt.group(1)):
+        col += len(opt.group(2)) + 3  # the `#?name ` with_bindings took away
+    return f"{message[: m.start(1)]}{line}{m.group(2)}{col}{message[m.end():]}"
+
+
+def _before_values(line: int, col: int, text: str, inserts: list[tuple[int, list[str]]]) -> tuple[int, int]:
+    """A 1-based (line, column) of with_bindings' output as a position of its input `text`."""
+    added = 0
+    for pos, _ in sorted(inserts):
+        at = text.count("\n", 0, pos) + 1
+        brace_col = pos - (text.rfind("\n", 0, pos) + 1)  # 0-based column of the `{`
+        here = at + added  # the output line that ends with this `{`
+        if line <= here:
+            break
+        if line == here + 1:  # the VALUES line
+            return at, brace_col + 1
+        if line == here + 2:  # the rest of the line after the `{`
+            return at, brace_col + 1 + col
+        added += 2
+    return line - added, col
