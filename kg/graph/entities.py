@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from kg.model.text import name_key
 from kg.model.vocab import CKG, CKR, ENTITIES_GRAPH, RDFS, SKOS
 
 ARTICLE_PREFIX = CKR + "article/"
@@ -44,11 +45,6 @@ NAME_KEY = CKG + "nameKey"
 def is_article_graph(graph: str) -> bool:
     """Article graphs are the ones whose entity facts are mirrored."""
     return graph.startswith(ARTICLE_PREFIX)
-
-
-def name_key(name: str) -> str:
-    """The lookup key of a name: lower case, as SPARQL's LCASE(STR(?name)) gives it."""
-    return name.lower()
 
 
 def entity_quads(quads: Iterable[Any]) -> list[Any]:

@@ -27,3 +27,8 @@ def unify_quotes(text: str, *, backtick: bool = True, marks: bool = True, dashes
     if marks:
         t = t.replace("\u02bf", "'").replace("\u02be", "'")
     return t.translate(_DASHES) if dashes else t
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a name: lower case, as SPARQL's LCASE(STR(?name)) gives it."""
+    return name.lower()

@@ -34,7 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.graph.entities import name_key
+from kg.model.text import name_key
 from kg.model.vocab import PREFIXES, XSD, sparql_prefixes
 from kg.runtime.resources import shipped
 from kg.sparql.errors import QueryError, QueryFileError
