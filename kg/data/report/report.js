@@ -40,7 +40,7 @@
   function placeText(ev) {
     var p = placeOf(ev);
     if (!p) { return "(no place)"; }
-    var parts = [p.label];
+    var parts = [p.label + (p.kind && p.kind !== "Country" ? " (" + p.kind.toLowerCase() + ")" : "")];
     if (p.province && p.province !== p.label) { parts.push(p.province); }
     if (p.country && p.country !== p.label) { parts.push(p.country); }
     return parts.join(", ");
@@ -312,9 +312,7 @@
           now = und.length ? und.join(", ") + " (undated)" : "—";
         }
         var tr = el("tr");
-        var pl = D.places[p];
-        tr.appendChild(el("td", null, pl.label + (pl.province && pl.province !== pl.label ? ", " + pl.province : "") +
-          (pl.country && pl.country !== pl.label ? ", " + pl.country : "")));
+        tr.appendChild(el("td", null, placeText({place: +p})));
         tr.appendChild(el("td", null, now));
         var hist = el("details"), td = el("td");
         hist.appendChild(el("summary", null, rows.length + " statement" + (rows.length > 1 ? "s" : "")));

@@ -93,7 +93,9 @@ def _places(store: Store) -> dict[str, dict[str, Any]]:
     out = {}
     for r in _rows(store, "report-places"):
         m = POINT.search(r["wkt"] or "")
+        kinds = sorted(set((r["kinds"] or "").split()) - GENERIC_CLASSES)
         out[r["place"]] = {"label": r["label"] or r["place"].rsplit("/", 1)[-1], "province": r["province"],
+                           "kind": kinds[0] if kinds else None,
                            "country": r["country"],
                            "lat": round(float(m.group(2)), 5) if m else None,
                            "lon": round(float(m.group(1)), 5) if m else None}
@@ -189,6 +191,14 @@ def _control(store: Store, f: Filters, within: set[str] | None, actors: set[str]
     return out
 
 
+def _touching(supports: dict[tuple[str, str], list[dict[str, Any]]], events: list[dict[str, Any]],
+              control: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The backing edges with an actor of the events or control statements shown at one end (a report
+    of one place or period shows who backs its actors, not every backing in the store)."""
+    involved = {a for e in events for k in ROLES for a in e[k]} | {c["actor"] for c in control}
+    return {k: v for k, v in supports.items() if involved & set(k)}
+
+
 def _disputed(store: Store, keep: set[str]) -> list[dict[str, Any]]:
     return [{"event": r["event"], "cls": r["eventClass"], "dispute": r["dispute"], "detail": r["detail"]}
             for r in _named_rows(store, "disputed-events", {}) if r["event"] in keep]
@@ -200,8 +210,10 @@ def report_data(store: Store, filters: Filters | None = None) -> dict[str, Any]:
     within = _named_set(store, "report-within", "placeKey", f.place, "place") if f.place else None
     actor_set = _named_set(store, "report-named", "actorKey", f.actor, "actor") if f.actor else None
     events = _events(store, f, within, actor_set)
-    supports = _supports(store, f)
     control = _control(store, f, within, actor_set)
+    supports = _supports(store, f)
+    if within is not None or f.date_from or f.date_to:
+        supports = _touching(supports, events, control)
     place_info, actor_info = _places(store), _actors(store)
     places, actors = _Index(), _Index()
 
