@@ -91,11 +91,8 @@ def collect(gold_dir: Path, names: list[str] | None = None, quiet: bool = False)
     """One record per article: its candidates (hashed feature indices, label, the gold pairs their
     names match), the rules' pairs with the gold pairs they match, and the gold counts."""
     os.environ["KG_MODEL_DIR"] = "none"  # the layer must not see its own output
-    from kg.nlp.components.relation_model import COLLECT_KEY, RelationModel
-    from kg.nlp.extract import to_extraction
+    from kg.nlp.components.relation_model import RelationModel
     from kg.nlp.pipeline import build_nlp
-    from kg.nlp.state import DocState
-    from kg.read.readers import article_from_text, decode_bytes, parse_date
 
     RelationModel.collect = True
     nlp = build_nlp()
@@ -106,56 +103,83 @@ def collect(gold_dir: Path, names: list[str] | None = None, quiet: bool = False)
         if names is not None and name not in names:
             continue
         gold = json.loads(gp.read_text(encoding="utf-8"))
-        txt = gold_dir / f"{name}.txt"
-        pub = parse_date(gold["published"]) if gold.get("published") else None
-        art = article_from_text(decode_bytes(txt.read_bytes(), str(txt)), source=str(txt), published=pub)
-        doc = nlp.make_doc(art.full_text)
-        doc._.kg = DocState(published=art.published, body_start=len(art.title) + 2 if art.title else 0,
-                            text=art.full_text)
-        doc = nlp(doc)
-        st = doc._.kg
-        cands = doc.user_data.get(COLLECT_KEY, [])
-        ex = to_extraction(art, st)
-        gnames = {e["name"]: {e["name"], *e.get("aliases", [])} for e in gold.get("places", []) + gold.get("actors", [])}
-        gpairs = {
-            "controls": [(c["actor"], c["place"], c.get("evidence", "")) for c in gold.get("control", [])],
-            "supports": [(s["supporter"], s["supported"], s.get("evidence", "")) for s in gold.get("support", [])],
-        }
-        labels_cache: dict[str, set[str]] = {}
-
-        def labels(key: str) -> set[str]:
-            if key not in labels_cache:
-                rec = st.actors.get(key) or st.places.get(key)
-                labels_cache[key] = ({rec.label, *rec.aliases} if rec else set())
-            return labels_cache[key]
-
-        def matches(pred: str, s: str, o: str) -> list[int]:
-            return [i for i, (ga, gb, _) in enumerate(gpairs[pred])
-                    if ga in gnames and gb in gnames and names_match(gnames[ga], labels(s)) and names_match(gnames[gb], labels(o))]
-
-        sent_text: dict[int, str] = {}
-        rows = []
-        for c in cands:
-            if c.sent_start not in sent_text:
-                sent_text[c.sent_start] = doc[c.sent_start : c.sent_end].text
-            ids = matches(c.predicate, c.subject, c.object)
-            # names and sentence match: positive; names match but the gold evidence is another
-            # sentence: left out of training (-1: it may say it too), still counted right when scored
-            label = 1 if any(same_sentence(sent_text[c.sent_start], gpairs[c.predicate][i][2]) for i in ids) \
-                else (-1 if ids else 0)
-            rows.append({"p": c.predicate, "s": c.subject, "o": c.object, "x": c.indices(), "y": label, "g": ids,
-                         "b": int(c.blocked)})
-        rules = {pred: sorted({(r.subject, r.object) for r in ex.relations if r.predicate == pred}) for pred in PREDICATES}
-        out.append({
-            "name": name, "theatre": gold.get("theatre") or name.split("-", 1)[0],
-            "candidates": rows,
-            "rules": {pred: [[s, o, matches(pred, s, o)] for s, o in pairs] for pred, pairs in rules.items()},
-            "gold": {pred: len(gpairs[pred]) for pred in PREDICATES},
-        })
+        rec = collect_article(nlp, gold_dir, name, gold)
+        out.append(rec)
         if not quiet:
+            rows = rec["candidates"]
             print(f"  {name}: {len(rows)} candidates, {sum(r['y'] == 1 for r in rows)} positive", file=sys.stderr)
     RelationModel.collect = False
     return out
+
+
+def collect_article(nlp, gold_dir: Path, name: str, gold: dict) -> dict:
+    """Run one gold article through the pipeline (the layer collecting) and label what it found."""
+    from kg.nlp.components.relation_model import COLLECT_KEY
+    from kg.nlp.extract import to_extraction
+    from kg.nlp.state import DocState
+    from kg.read.readers import article_from_text, decode_bytes, parse_date
+
+    txt = gold_dir / f"{name}.txt"
+    pub = parse_date(gold["published"]) if gold.get("published") else None
+    art = article_from_text(decode_bytes(txt.read_bytes(), str(txt)), source=str(txt), published=pub)
+    doc = nlp.make_doc(art.full_text)
+    doc._.kg = DocState(published=art.published, body_start=len(art.title) + 2 if art.title else 0,
+                        text=art.full_text)
+    doc = nlp(doc)
+    st = doc._.kg
+    ex = to_extraction(art, st)
+    gm = GoldMatcher(gold, st)
+    rows = label_candidates(doc, doc.user_data.get(COLLECT_KEY, []), gm)
+    rules = {pred: sorted({(r.subject, r.object) for r in ex.relations if r.predicate == pred}) for pred in PREDICATES}
+    return {
+        "name": name, "theatre": gold.get("theatre") or name.split("-", 1)[0],
+        "candidates": rows,
+        "rules": {pred: [[s, o, gm.matches(pred, s, o)] for s, o in pairs] for pred, pairs in rules.items()},
+        "gold": {pred: len(gm.pairs[pred]) for pred in PREDICATES},
+    }
+
+
+class GoldMatcher:
+    """The gold pairs of one article, and which of them a system pair names (scorer's name rules)."""
+
+    def __init__(self, gold: dict, st):
+        self.st = st
+        self.names = {e["name"]: {e["name"], *e.get("aliases", [])}
+                      for e in gold.get("places", []) + gold.get("actors", [])}
+        self.pairs = {
+            "controls": [(c["actor"], c["place"], c.get("evidence", "")) for c in gold.get("control", [])],
+            "supports": [(s["supporter"], s["supported"], s.get("evidence", "")) for s in gold.get("support", [])],
+        }
+        self._labels: dict[str, set[str]] = {}
+
+    def labels(self, key: str) -> set[str]:
+        """The system's label and aliases of an actor or place key."""
+        if key not in self._labels:
+            rec = self.st.actors.get(key) or self.st.places.get(key)
+            self._labels[key] = ({rec.label, *rec.aliases} if rec else set())
+        return self._labels[key]
+
+    def matches(self, pred: str, s: str, o: str) -> list[int]:
+        gn = self.names
+        return [i for i, (ga, gb, _) in enumerate(self.pairs[pred])
+                if ga in gn and gb in gn and names_match(gn[ga], self.labels(s)) and names_match(gn[gb], self.labels(o))]
+
+
+def label_candidates(doc, cands: list, gm: GoldMatcher) -> list[dict]:
+    """Training rows: names and sentence match: positive (1); names match but the gold evidence is
+    another sentence: left out of training (-1: it may say it too), still counted right when scored;
+    else negative (0)."""
+    sent_text: dict[int, str] = {}
+    rows = []
+    for c in cands:
+        if c.sent_start not in sent_text:
+            sent_text[c.sent_start] = doc[c.sent_start : c.sent_end].text
+        ids = gm.matches(c.predicate, c.subject, c.object)
+        label = 1 if any(same_sentence(sent_text[c.sent_start], gm.pairs[c.predicate][i][2]) for i in ids) \
+            else (-1 if ids else 0)
+        rows.append({"p": c.predicate, "s": c.subject, "o": c.object, "x": c.indices(), "y": label, "g": ids,
+                     "b": int(c.blocked)})
+    return rows
 
 
 # --- training ------------------------------------------------------------------------------------
@@ -204,13 +228,7 @@ def simulate(arts: list[dict], pred: str, probs: dict[int, np.ndarray], threshol
     found when some predicted pair names it; evidence is not looked at)."""
     tp_p = n_pred = tp_r = n_gold = 0
     for k, a in enumerate(arts):
-        pairs: dict[tuple[str, str], list[int]] = {(s, o): g for s, o, g in a["rules"][pred]}
-        ruled = set(pairs)
-        p = probs[k]
-        for c, pc in zip((c for c in a["candidates"] if c["p"] == pred), p):
-            key = (c["s"], c["o"])
-            if pc >= threshold and not c["b"] and key not in ruled and not (pred == "supports" and (c["o"], c["s"]) in ruled):
-                pairs[key] = c["g"]
+        pairs = predicted_pairs(a, pred, probs[k], threshold)
         n_pred += len(pairs)
         tp_p += sum(1 for g in pairs.values() if g)
         found = set().union(*pairs.values()) if pairs else set()
@@ -220,6 +238,18 @@ def simulate(arts: list[dict], pred: str, probs: dict[int, np.ndarray], threshol
     rec = tp_r / n_gold if n_gold else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {"p": prec, "r": rec, "f1": f1, "tp_p": tp_p, "pred": n_pred, "tp_r": tp_r, "gold": n_gold}
+
+
+def predicted_pairs(a: dict, pred: str, p: np.ndarray, threshold: float) -> dict[tuple[str, str], list[int]]:
+    """One article's output pairs (with the gold pairs each names): the rules' pairs, then the
+    candidates the component would add at `threshold` (unblocked, not ruled either way round)."""
+    pairs: dict[tuple[str, str], list[int]] = {(s, o): g for s, o, g in a["rules"][pred]}
+    ruled = set(pairs)
+    for c, pc in zip((c for c in a["candidates"] if c["p"] == pred), p):
+        key = (c["s"], c["o"])
+        if pc >= threshold and not c["b"] and key not in ruled and not (pred == "supports" and (c["o"], c["s"]) in ruled):
+            pairs[key] = c["g"]
+    return pairs
 
 
 def data_of(arts: list[dict], pred: str) -> tuple[list[list[int]], np.ndarray]:
@@ -241,16 +271,7 @@ def fit(arts: list[dict], groups: list[int], log=print) -> tuple[dict, dict]:
     for pred in PREDICATES:
         rules_only = simulate(arts, pred, {k: np.zeros(sum(1 for c in a["candidates"] if c["p"] == pred))
                                            for k, a in enumerate(arts)}, OFF)
-        tried = []
-        for lam in LAMBDAS if len(uniq) > 1 else ():
-            oof: dict[int, np.ndarray] = {}
-            for g in uniq:
-                train = [a for a, gg in zip(arts, groups) if gg != g]
-                bias, w = train_lr(*data_of(train, pred), lam, pos_weight=POS_WEIGHT)
-                for k, (a, gg) in enumerate(zip(arts, groups)):
-                    if gg == g:
-                        oof[k] = predict(bias, w, [c["x"] for c in a["candidates"] if c["p"] == pred])
-            tried += [(round(simulate(arts, pred, oof, t)["f1"], 6), t, lam) for t in THRESHOLDS]
+        tried = inner_cv(arts, groups, pred) if len(uniq) > 1 else []
         # the best inner F1 (ties: the higher threshold, the stronger L2); it must beat the rules
         # alone by a margin to switch the layer on
         best = max(tried, default=(0.0, OFF, LAMBDAS[0]))
@@ -266,6 +287,23 @@ def fit(arts: list[dict], groups: list[int], log=print) -> tuple[dict, dict]:
         log(f"{pred}: {len(xs)} candidates ({int(y.sum())} positive); inner CV rules-only F1 "
             f"{rules_only['f1']:.3f}, best {f1:.3f} at threshold {thr} (L2 {lam})")
     return out, meta
+
+
+def inner_cv(arts: list[dict], groups: list[int], pred: str) -> list[tuple[float, float, float]]:
+    """(inner F1, threshold, L2) for every setting, each article scored by the model trained
+    without its group (leave-one-group-out)."""
+    uniq = sorted(set(groups))
+    tried = []
+    for lam in LAMBDAS:
+        oof: dict[int, np.ndarray] = {}
+        for g in uniq:
+            train = [a for a, gg in zip(arts, groups) if gg != g]
+            bias, w = train_lr(*data_of(train, pred), lam, pos_weight=POS_WEIGHT)
+            for k, (a, gg) in enumerate(zip(arts, groups)):
+                if gg == g:
+                    oof[k] = predict(bias, w, [c["x"] for c in a["candidates"] if c["p"] == pred])
+        tried += [(round(simulate(arts, pred, oof, t)["f1"], 6), t, lam) for t in THRESHOLDS]
+    return tried
 
 
 def assign(arts: list[dict], k: int, seed: int) -> dict[str, int]:
