@@ -221,15 +221,25 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
                    "every row: --limit 0", err=True)
 
 
+ANALYST_FORMATS = ("acled-csv", "ucdp-csv", "geojson")  # kg/ops/exports (docs/exports.md)
+
+
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default="ttl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", *ANALYST_FORMATS]), default="ttl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default stdout).")
+@click.option("--accounts", is_flag=True, help="acled-csv/ucdp-csv/geojson: one row per event account, not per merged event.")
+@click.option("--place", metavar="NAME", help="acled-csv/ucdp-csv/geojson: events in this place or any place inside it.")
+@click.option("--from", "date_from", metavar="DATE", help="acled-csv/ucdp-csv/geojson: events on or after YYYY-MM-DD.")
+@click.option("--to", "date_to", metavar="DATE", help="acled-csv/ucdp-csv/geojson: events on or before YYYY-MM-DD.")
+@click.option("--acled-numeric", is_flag=True, help="acled-csv/geojson: ACLED's old numeric inter codes (1-8) and interaction.")
 @store_option
 @endpoint_option
-def export(fmt, output, store_path, endpoint) -> None:
-    """Export the whole store, ontology included (triple formats hold the union of all graphs)."""
+def export(fmt, output, accounts, place, date_from, date_to, acled_numeric, store_path, endpoint) -> None:
+    """Export the whole store, ontology included (triple formats hold the union of all graphs), or
+    the events as ACLED or UCDP CSV or GeoJSON (acled-csv, ucdp-csv, geojson; docs/exports.md)."""
+    analyst = _analyst_export(fmt, accounts, place, date_from, date_to, acled_numeric)
     with opened_store(store_path, endpoint, read_only=True) as store:
-        data = store.export(fmt)
+        data = analyst(store) if analyst else store.export(fmt)
     if output:
         tmp = Path(output).with_name(Path(output).name + ".part")
         try:
@@ -240,6 +250,24 @@ def export(fmt, output, store_path, endpoint) -> None:
         click.echo(f"wrote {len(data):,} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+def _analyst_export(fmt: str, accounts: bool, place: str | None, date_from: str | None, date_to: str | None,
+                    numeric: bool) -> Any:
+    """For acled-csv, ucdp-csv and geojson, the function of the store that makes the export's
+    bytes (kg/ops/exports); None for the RDF formats, which take none of these options (exit 2)."""
+    if fmt not in ANALYST_FORMATS:
+        if accounts or place or date_from or date_to or numeric:
+            raise UsageProblem("--accounts, --place, --from, --to and --acled-numeric go with "
+                               "--format acled-csv, ucdp-csv or geojson")
+        return None
+    from kg.ops.exports import ExportError, Filters, export_table
+
+    try:
+        filters = Filters.parse(place, date_from, date_to)
+    except ExportError as e:
+        raise UsageProblem(str(e)) from None
+    return lambda store: export_table(store, fmt, filters, accounts=accounts, numeric=numeric)
 
 
 @cli.command()
