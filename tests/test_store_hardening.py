@@ -130,3 +130,44 @@ def test_items_reported_loaded_survive_a_kill_and_a_torn_log(tmp_path):
     with EmbeddedStore(store, read_only=True) as s:
         articles = [g for g in s.graphs() if "/article/" in g]
     assert len(articles) >= seen
+
+
+# -- 3. a server's text is redacted -------------------------------------------------------------
+
+def test_server_error_echoing_credentials_is_redacted(tmp_path):
+    # before: "HTTP 500 echo: ... Authorization: Basic a2ctdXNlcjpzM2NyM3QtcHc=; Cookie: ..." printed
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from .conftest import run_kg
+
+    class Echo(BaseHTTPRequestHandler):
+        def _echo(self) -> None:
+            body = ("echo: " + "; ".join(f"{k}: {v}" for k, v in sorted(self.headers.items(), key=lambda kv: kv[0] != "Authorization"))
+                    + " from http://kg-user:s3cr3t-pw@127.0.0.1/ " + "x" * 500).encode()
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _echo
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/query"
+        p = run_kg("query", "--sparql", "ASK {}", env={
+            "KG_ENDPOINT": url, "KG_ENDPOINT_USER": "kg-user", "KG_ENDPOINT_PASSWORD": "s3cr3t-pw",
+            "KG_ENDPOINT_RETRIES": "1"}, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    err = p.stderr_text
+    assert p.returncode == 1 and "HTTP 500" in err and "echo:" in err, err
+    assert "s3cr3t-pw" not in err and base64.b64encode(b"kg-user:s3cr3t-pw").decode() not in err, err
+    assert "Authorization: [redacted]" in err or "authorization: [redacted]" in err.lower(), err
+    assert len(err.strip().splitlines()[-1]) < 400 and "x" * 300 not in err, err
