@@ -171,3 +171,34 @@ def test_server_error_echoing_credentials_is_redacted(tmp_path):
     assert "s3cr3t-pw" not in err and base64.b64encode(b"kg-user:s3cr3t-pw").decode() not in err, err
     assert "Authorization: [redacted]" in err or "authorization: [redacted]" in err.lower(), err
     assert len(err.strip().splitlines()[-1]) < 400 and "x" * 300 not in err, err
+
+
+# -- 4. a damaged store, a foreign folder -------------------------------------------------------
+
+def test_damaged_store_is_one_line_naming_it(tmp_path):
+    # before: "kg: internal error: RuntimeError"
+    from kg.store.embedded import EmbeddedStore
+
+    from .conftest import run_kg
+
+    store = tmp_path / "store"
+    EmbeddedStore(store).close()
+    for manifest in store.glob("MANIFEST-*"):
+        manifest.write_bytes(b"garbage\n")
+    p = run_kg("stats", store=store, timeout=60)
+    err = p.stderr_text.strip()
+    assert p.returncode == 1 and len(err.splitlines()) == 1, err
+    assert str(store) in err and "damaged" in err and "Traceback" not in err and "internal error" not in err
+
+
+def test_non_empty_folder_that_is_not_a_store_is_refused(tmp_path):
+    # before: the folder silently became a store (a RocksDB database among the user's files)
+    from .conftest import run_kg
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "todo.txt").write_text("keep me\n", encoding="utf-8")
+    p = run_kg("stats", store=folder, timeout=60)
+    err = p.stderr_text.strip()
+    assert p.returncode == 1 and len(err.splitlines()) == 1 and "not a kg store" in err, err
+    assert sorted(x.name for x in folder.iterdir()) == ["todo.txt"]

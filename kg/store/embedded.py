@@ -38,6 +38,20 @@ def _describe_os_error(path: Path, e: OSError) -> str:
     return f"store {path}: {msg.splitlines()[0] if msg else type(e).__name__}"
 
 
+def _describe_damage(path: Path, e: RuntimeError) -> str:
+    first = (str(e).splitlines() or [type(e).__name__])[0][:160]
+    return (f"store {path} is damaged and cannot be opened ({first}); restore it from a backup, or move it "
+            "away and ingest the articles again")
+
+
+def _refuse_foreign_folder(path: Path) -> None:
+    """A non-empty folder that is not an Oxigraph store (no RocksDB CURRENT file) is refused:
+    opening it would silently write a database into, say, a folder of articles."""
+    if path.is_dir() and not (path / "CURRENT").exists() and any(path.iterdir()):
+        raise StoreError(f"store {path}: the folder is not empty and is not a kg store; "
+                         "give --store a new or empty folder")
+
+
 class EmbeddedStore(Store):
     """Oxigraph on disk. Writes are transactions: an article's graph lands whole or not at all."""
 
@@ -57,10 +71,13 @@ class EmbeddedStore(Store):
         # entity facts this process has written: most of an article's are already in the store
         # (the same actors and places again), and skipping them halves the cost of a write
         self._entities_written: set[ox.Quad] = set()
+        _refuse_foreign_folder(self.path)
         try:
             self._db = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
+        except RuntimeError as e:  # RocksDB's Corruption: a torn MANIFEST, a lost file
+            raise StoreError(_describe_damage(self.path, e)) from None
         if not read_only:
             self._ensure_ontology()
             if self._needs_entities():
