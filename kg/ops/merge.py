@@ -7,6 +7,9 @@ place, the date or date range, the union of agents, targets, supporters and sour
 highest stated toll, and how many outlets told it.
 
 Grouping is what a careful analyst does, made explicit and scored:
+- an account is compared with at most NEAR_CAP neighbours (nearest in time) however crowded
+  its block, and an undated account is joined to another undated one only on one class, place
+  and actor, and no event holds more than MAX_UNDATED undated accounts (no chains);
 - candidates are *blocked* by country and by date (window days either side), so the work grows
   with the number of accounts per place and week, not with the square of the store;
 - a pair scores on class compatibility (same class; same ACLED family; a killing goes with
@@ -20,12 +23,13 @@ The result is deterministic: the same store gives the same merged graph, byte fo
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,6 +182,8 @@ def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float
         s_act = 0.1  # different perpetrators: probably different events
     else:
         s_act = 0.5
+    if not (a.date or b.date) and not (s_cls == 1.0 and s_place == 1.0 and shared):
+        return 0.0  # nothing places either in time: only one class, one place and one actor may say so
     if s_cls < 1.0 and not (s_place == 1.0 or shared):
         return 0.0  # two labels for one event need the same place or the same actors to say so
     if s_cls < 1.0 and {"TerritoryCapture", "Withdrawal"} & (a.classes ^ b.classes):
@@ -248,7 +254,9 @@ def _blocks(accounts: list[Account], places: PlaceIndex, window: int) -> dict[Bl
 def _scored_pairs(accounts: list[Account], blocks: dict[Block, list[int]], places: PlaceIndex,
                   window: int, threshold: float) -> tuple[list[tuple[float, int, int]], int]:
     """(score, i, j) with i < j for every pair of neighbours at or above the threshold, and how
-    many pairs were scored."""
+    many pairs were scored. A block whose neighbours number more than NEAR_CAP compares each of
+    its accounts with its NEAR_CAP nearest in time only (`_nearest`), so that a place with
+    thousands of reports in one week (or undated) costs accounts x NEAR_CAP, not accounts squared."""
     # accounts without a place, by actor and date bucket (blocking by actor keeps this linear)
     unplaced: dict[tuple[str, int], list[int]] = defaultdict(list)
     for (cc, _, bucket), idx in blocks.items():
@@ -259,17 +267,66 @@ def _scored_pairs(accounts: list[Account], blocks: dict[Block, list[int]], place
     pairs: list[tuple[float, int, int]] = []
     scored = 0
     for key, mine in sorted(blocks.items()):
-        mine_set = set(mine)
         near = _neighbours(key, mine, blocks, unplaced, accounts)
+        for i, j in _candidates(mine, near, accounts):
+            scored += 1
+            s = pair_score(accounts[i], accounts[j], places, window)
+            if s >= threshold:
+                pairs.append((s, min(i, j), max(i, j)))
+    return pairs, scored
+
+
+NEAR_CAP = 32  # at most this many accounts any one account is compared with, nearest in time first
+
+
+def _candidates(mine: list[int], near: list[int], accounts: list[Account]) -> Iterator[tuple[int, int]]:
+    """The pairs of a block to score, each once: every (mine, near) pair for a block of ordinary
+    size; beyond NEAR_CAP neighbours, each account's NEAR_CAP nearest."""
+    if len(near) <= NEAR_CAP:
+        mine_set = set(mine)
         for i in mine:
             for j in near:
-                if j in mine_set and j <= i:
-                    continue
-                scored += 1
-                s = pair_score(accounts[i], accounts[j], places, window)
-                if s >= threshold:
-                    pairs.append((s, min(i, j), max(i, j)))
-    return pairs, scored
+                if not (j in mine_set and j <= i):
+                    yield i, j
+        return
+    seen: set[tuple[int, int]] = set()
+    for i, j in _nearest(mine, near, accounts):
+        pair = (min(i, j), max(i, j))
+        if pair not in seen:
+            seen.add(pair)
+            yield i, j
+
+
+def _nearest(mine: list[int], near: list[int], accounts: list[Account]) -> Iterator[tuple[int, int]]:
+    """(i, j) for each i of `mine` and the NEAR_CAP accounts of `near` closest to it in time
+    (ties by position, so the choice is deterministic); undated ones, which have no distance,
+    fill what is left of the cap after the dated ones (within the window, every dated
+    neighbour is nearer than an undated one). An undated account is compared with the NEAR_CAP
+    undated ones beside it in the block's order (by IRI)."""
+    dated = sorted((accounts[j].date.toordinal(), j) for j in near if accounts[j].date)  # type: ignore[union-attr]
+    undated = [j for j in near if not accounts[j].date]
+    at = {j: k for k, j in enumerate(undated)}
+    for i in mine:
+        d = accounts[i].date
+        if d is None:
+            k = at[i]
+            yield from ((i, j) for j in undated[max(0, k - NEAR_CAP // 2): k + NEAR_CAP // 2 + 1] if j != i)
+            continue
+        lo = bisect.bisect_left(dated, (d.toordinal(), i))
+        hi, taken = lo, 0
+        lo -= 1
+        while taken < NEAR_CAP and (lo >= 0 or hi < len(dated)):
+            left = d.toordinal() - dated[lo][0] if lo >= 0 else None
+            right = dated[hi][0] - d.toordinal() if hi < len(dated) else None
+            if right is None or (left is not None and left <= right):
+                j, lo = dated[lo][1], lo - 1
+            else:
+                j, hi = dated[hi][1], hi + 1
+            if j != i:
+                taken += 1
+                yield i, j
+        for j in undated[: NEAR_CAP - taken]:
+            yield i, j
 
 
 def _neighbours(key: Block, mine: list[int], blocks: dict[Block, list[int]],
@@ -290,23 +347,31 @@ def _neighbours(key: Block, mine: list[int], blocks: dict[Block, list[int]],
     return list(dict.fromkeys(near))
 
 
+MAX_UNDATED = 4  # undated accounts one merged event may hold (the most outlets that told one corpus event)
+
+
 def _join(accounts: list[Account], pairs: list[tuple[float, int, int]], window: int) -> DisjointSets:
-    """Join the pairs best first, unless that puts two accounts of one article in one event or
-    makes an event span more than the window either side (no chains)."""
+    """Join the pairs best first, unless that puts two accounts of one article in one event,
+    makes an event span more than the window either side (no chains), or gives an event more
+    than MAX_UNDATED undated accounts. An undated account (no stated date, no publication date)
+    has nothing that bounds it in time: joined freely, 2,000 undated reports of one town chained
+    into one event; pair_score already asks two undated accounts for one class, place and actor."""
     sets = DisjointSets(len(accounts))
     members: dict[int, set[str]] = {i: {a.article} for i, a in enumerate(accounts)}
     span: dict[int, tuple[int, int] | None] = {
         i: (a.date.toordinal(), a.date.toordinal()) if a.date else None for i, a in enumerate(accounts)
     }
+    undated = {i: 0 if a.date else 1 for i, a in enumerate(accounts)}
     for _, i, j in sorted(set(pairs), key=lambda x: (-x[0], x[1], x[2])):
         ri, rj = sets.find(i), sets.find(j)
-        if ri == rj or members[ri] & members[rj]:
+        if ri == rj or members[ri] & members[rj] or undated[ri] + undated[rj] > MAX_UNDATED:
             continue
         si, sj = span[ri], span[rj]
         if si and sj and max(si[1], sj[1]) - min(si[0], sj[0]) > 2 * window:
             continue
         sets.join(ri, rj)
         members[ri] |= members.pop(rj)
+        undated[ri] += undated.pop(rj)
         span[ri] = (min(si[0], sj[0]), max(si[1], sj[1])) if si and sj else (si or sj)
     return sets
 

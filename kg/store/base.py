@@ -62,7 +62,13 @@ class Store(ABC):
         Ingest hands over a batch so that a store that pays per request (HTTP) can write it in
         one; the default writes them one by one. `new=True` says the caller checked that none of
         these graphs exists yet (ingest does, unless --replace): a store may then skip the work
-        that replacing needs (recomputing the entity facts of the replaced articles' nodes)."""
+        that replacing needs (recomputing the entity facts of the replaced articles' nodes).
+
+        Durability: when this returns, the graphs written are durable (they survive a kill or a
+        power loss), and only then does ingest count them as loaded: the embedded store syncs
+        its files at the end of each batch (a single put_graph is atomic, but durable only at the
+        next batch end or flush); a server has confirmed the request, so they are as durable as
+        that server makes a committed update."""
         for graph, quads in graphs:
             self.put_graph(graph, quads)
         return {}
@@ -101,8 +107,9 @@ class Store(ABC):
     def count(self) -> int: ...
 
     def flush(self) -> None:  # noqa: B027 - optional hook
-        """Persist buffered writes. Long ingests call it every few hundred articles: RocksDB keeps
-        written data in memory until flushed, which would otherwise grow without end."""
+        """Persist buffered writes and make them durable. put_graphs calls it at each batch end;
+        long ingests also call it every few hundred articles: RocksDB keeps written data in
+        memory until flushed, which would otherwise grow without end."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         pass

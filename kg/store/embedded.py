@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,20 @@ def _describe_os_error(path: Path, e: OSError) -> str:
     return f"store {path}: {msg.splitlines()[0] if msg else type(e).__name__}"
 
 
+def _describe_damage(path: Path, e: RuntimeError) -> str:
+    first = (str(e).splitlines() or [type(e).__name__])[0][:160]
+    return (f"store {path} is damaged and cannot be opened ({first}); restore it from a backup, or move it "
+            "away and ingest the articles again")
+
+
+def _refuse_foreign_folder(path: Path) -> None:
+    """A non-empty folder that is not an Oxigraph store (no RocksDB CURRENT file) is refused:
+    opening it would silently write a database into, say, a folder of articles."""
+    if path.is_dir() and not (path / "CURRENT").exists() and any(path.iterdir()):
+        raise StoreError(f"store {path}: the folder is not empty and is not a kg store; "
+                         "give --store a new or empty folder")
+
+
 class EmbeddedStore(Store):
     """Oxigraph on disk. Writes are transactions: an article's graph lands whole or not at all."""
 
@@ -57,10 +71,13 @@ class EmbeddedStore(Store):
         # entity facts this process has written: most of an article's are already in the store
         # (the same actors and places again), and skipping them halves the cost of a write
         self._entities_written: set[ox.Quad] = set()
+        _refuse_foreign_folder(self.path)
         try:
             self._db = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
+        except RuntimeError as e:  # RocksDB's Corruption: a torn MANIFEST, a lost file
+            raise StoreError(_describe_damage(self.path, e)) from None
         if not read_only:
             self._ensure_ontology()
             if self._needs_entities():
@@ -167,6 +184,17 @@ class EmbeddedStore(Store):
         except OSError as e:
             raise StoreError(_describe_os_error(self.path, e)) from None
 
+    def put_graphs(self, graphs: Sequence[tuple[str, Iterable[Any]]], *, new: bool = False) -> dict[str, str]:
+        """Write the batch, each graph in its own transaction, then make it durable before
+        returning, so that what ingest counts as loaded survives a crash. Why the flush: RocksDB
+        writes a transaction to its log without syncing it, so until the memtables are flushed to
+        synced files a power loss (a torn log) drops it; a truncated log lost 29 of 30 loaded
+        articles. flush() writes and syncs the memtables (measured: ~1% of a dev-corpus ingest)."""
+        for graph, quads in graphs:
+            self.put_graph(graph, quads)
+        self.flush()
+        return {}
+
     def drop_graph(self, graph: str) -> None:
         self._writable()
         g = ox.NamedNode(graph)
@@ -224,7 +252,10 @@ class EmbeddedStore(Store):
 
     def flush(self) -> None:
         if not self.read_only:
-            self._db.flush()
+            try:
+                self._db.flush()
+            except OSError as e:
+                raise StoreError(_describe_os_error(self.path, e)) from None
 
     def close(self) -> None:
         self._db = None  # type: ignore[assignment]

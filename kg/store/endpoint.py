@@ -468,11 +468,31 @@ def _reason(e: Exception) -> str:
         return "server closed the connection without an answer"
     if "name or service" in low or "nodename" in low or "getaddrinfo" in low:
         return "unknown host"
-    return text[:120]
+    return redact(text[:120])
+
+
+SERVER_TEXT_MAX = 200  # characters of a server's text kg prints
+_SECRET = re.compile(
+    r"((?:proxy-)?authorization|(?:set-)?cookie|pass(?:word|wd)?|pwd|secret|token|api[_-]?key)"
+    r"([\"']?\s*[:=]\s*[\"']?)[^\"'\r\n,&}]*", re.I)
+_USERINFO = re.compile(r"(\w+://)[^/\s@]*@")
+_SCHEME_TOKEN = re.compile(r"\b(Basic|Bearer|Digest)\s+[A-Za-z0-9+/=._~-]{6,}", re.I)
+
+
+def redact(text: str) -> str:
+    """A server's text with what looks like a credential replaced: header values of
+    Authorization/Cookie, password/token/secret/api-key values, Basic/Bearer tokens and the
+    userinfo of URLs; cut to SERVER_TEXT_MAX. Why: a server (or a proxy) may echo the request in
+    its error body, and kg prints that body in its one-line message."""
+    text = _SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    text = _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} [redacted]", text)
+    text = _USERINFO.sub(r"\1[redacted]@", text)
+    return text if len(text) <= SERVER_TEXT_MAX else text[: SERVER_TEXT_MAX - 3] + "..."
 
 
 def _server_message(r: httpx.Response) -> str:
-    """The first meaningful line of a server's error body, short, for the one-line message."""
+    """The first meaningful line of a server's error body, short and redacted, for the one-line
+    message."""
     try:
         text = r.text
     except Exception:  # undecodable body: the status says enough
@@ -480,5 +500,5 @@ def _server_message(r: httpx.Response) -> str:
     for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("<"):
-            return line[:200]
+            return redact(line)
     return ""
