@@ -304,25 +304,35 @@ def stats(fmt, store_path, endpoint) -> None:
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries make the server fetch URLs).")
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Query processes (a query past --timeout is stopped by killing its process).")
+@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(64), help="MB per query process (then 503).")
+@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per read of a request (then 408 or closed).")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(1), help="Connections served at once (more: 503).")
+@click.option("--allow-host", multiple=True, help="Also answer requests whose Host is NAME ('*': any; a guard against DNS rebinding).")
+@click.option("--cors", "cors_origin", default=None, metavar="ORIGIN", help="Let web pages from ORIGIN read answers (CORS; none by default).")
 @click.option("-q", "--quiet", is_flag=True, help="No request log.")
 @store_option
 @endpoint_option
-def serve(port, bind, timeout_s, max_rows, allow_service, workers, quiet, store_path, endpoint) -> None:
+def serve(port, bind, timeout_s, max_rows, allow_service, workers, max_memory, read_timeout, max_connections, allow_host,
+          cors_origin, quiet, store_path, endpoint) -> None:
     """Serve the embedded store as a read-only SPARQL 1.1 endpoint at http://BIND:PORT/sparql."""
     if endpoint:
         raise UsageProblem("kg serve serves an embedded store (--store); an --endpoint is already a SPARQL server")
+    import signal
+
     from kg.ops.serve import ServeConfig, make_server
 
     # opened here to check that the store opens (one line if not); the query processes open their own
     with opened_store(store_path, None, read_only=True, own_errors=True) as store:
         try:
-            server = make_server(None, bind, port, ServeConfig(timeout_s, max_rows, allow_service, quiet),
-                                 store_path=str(store.path), workers=workers)
+            config = ServeConfig(timeout_s, max_rows, allow_service, quiet, max_memory, read_timeout, max_connections,
+                                 tuple(allow_host), cors_origin)
+            server = make_server(None, bind, port, config, store_path=str(store.path), workers=workers)
         except OSError as e:
             _fail(f"cannot listen on {bind}:{port} ({e.strerror or e})")
         host, real_port = server.server_address[:2]
         click.echo(f"kg serve: read-only SPARQL endpoint at http://{host}:{real_port}/sparql "
                    f"(store {store.path}; Ctrl-C stops)", err=True)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill stops it as Ctrl-C does: snapshot removed
         try:
             server.serve_forever()
         except KeyboardInterrupt:

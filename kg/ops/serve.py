@@ -5,14 +5,29 @@ route, meant for a desk or a private network, and must start without new depende
 
 What it guarantees, and why:
 - Read-only: the store is opened read-only (RocksDB read-only mode) and SPARQL Update is refused
-  with 403 whatever the route, so a published endpoint cannot change the graph. The store is
-  seen as it was when the server started; restart it after an ingest.
-- Bound to 127.0.0.1 unless told otherwise: a graph is nobody else's business by default.
+  with 403 whatever the route, so a published endpoint cannot change the graph.
+- One store state: the server serves a snapshot of the store as it was when it started (hard
+  links beside the store, removed when it stops; see serve_workers.snapshot), and every query
+  worker, a replacement too, opens that snapshot: measured before, a replaced worker opened the
+  store as an ingest had left it since and answers alternated between 30 and 4,030 articles.
+  Restart the server after an ingest.
+- Bound to 127.0.0.1 unless told otherwise: a graph is nobody else's business by default; any
+  other bind prints a warning line. Only requests whose Host names the server (localhost,
+  127.0.0.1, [::1], the bind address; any IP address when bound to every interface) are answered,
+  else 403: a web page cannot reach the endpoint through a name of its own (DNS rebinding). More
+  names with --allow-host NAME. No CORS header is sent (browsers keep other sites' pages from
+  reading answers) unless --cors ORIGIN names the one origin allowed to.
 - SERVICE is refused unless --allow-service: a federated query makes the server fetch URLs a
   client chose (server-side request forgery).
-- Each query has a time budget (503 when exceeded) and a row limit (400 when exceeded, so that a
-  client never mistakes a truncated answer for the whole one). `kg serve` runs queries in worker
-  processes and kills one that overruns (see ProcessSparqlService): a thread cannot be stopped.
+- Each query has a time budget (503 when exceeded), a row limit (400 when exceeded, so that a
+  client never mistakes a truncated answer for the whole one) and a memory limit (--max-memory,
+  per worker process; 503 when exceeded). `kg serve` runs queries in worker processes and kills
+  one that overruns (see serve_workers.ProcessSparqlService): a thread cannot be stopped.
+- Hostile clients: a request body must have a valid Content-Length of at most 1 MB (else
+  400/411/413, without reading it), every read has a timeout (--read-timeout, then 408 or the
+  connection is closed), at most --max-connections connections are served at once (503 beyond),
+  errors the HTTP library raises itself answer in one plain line, and log lines escape
+  non-printable characters.
 - The default graph is the union of all graphs, and kg's prefixes (ckg:, ckr:, schema: ...) are
   predeclared, as for `kg query`.
 - Results: SPARQL JSON, XML, CSV or TSV by the Accept header (or `format=json|xml|csv|tsv`);
@@ -22,16 +37,16 @@ What it guarantees, and why:
 from __future__ import annotations
 
 import io
+import ipaddress
+import re
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
@@ -64,6 +79,17 @@ class ServeConfig:
     max_rows: int = 100_000
     allow_service: bool = False
     quiet: bool = False
+    max_memory_mb: int = 1024  # per query worker (RLIMIT_DATA); a result body may be a quarter of it
+    read_timeout_s: float = 10.0  # per read of a request's headers or body
+    max_connections: int = 256  # served at once; beyond: 503 at once
+    allow_hosts: tuple[str, ...] = ()  # Host names answered besides the local ones ("*": any)
+    cors_origin: str | None = None  # the one origin whose pages may read answers
+
+
+# a text without any of these words (a fast C search) can hold no SERVICE clause nor update
+# operation, so the scanner (linear, but ~5 s for a 1 MB text of braces) is only run on the rest
+_SERVICE_WORD = re.compile(r"service", re.IGNORECASE)
+_UPDATE_WORDS = re.compile(r"insert|delete|load|clear|create|drop|copy|move|add|with", re.IGNORECASE)
 
 
 def negotiate(accept: str, fmt: str | None, graph: bool) -> str:
@@ -105,15 +131,17 @@ class SparqlService:
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kg-query")
 
     def check(self, sparql: str) -> None:
-        if is_update(sparql):
+        """Refuse updates and SERVICE. In a worker process for `kg serve` (under the time budget:
+        the scan of a hostile 1 MB text took seconds of the server's own CPU)."""
+        if _UPDATE_WORDS.search(sparql) and is_update(sparql):
             raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
-        if not self.config.allow_service and uses_service(sparql):
+        if not self.config.allow_service and _SERVICE_WORD.search(sparql) and uses_service(sparql):
             raise Refused(400, "SERVICE (federated query) is refused by this endpoint; start it with --allow-service")
 
     def run(self, sparql: str, accept: str, fmt: str | None) -> tuple[str, bytes]:
         self.check(sparql)
         cancel = threading.Event()
-        fut = self._pool.submit(self._evaluate, sparql, accept, fmt, cancel)
+        fut = self._pool.submit(self.evaluate, sparql, accept, fmt, cancel)
         try:
             return fut.result(timeout=self.config.timeout_s)
         except FutureTimeout:
@@ -141,6 +169,15 @@ class SparqlService:
         ox.serialize(triples, buf, GRAPH_TYPES[media])
         return media, buf.getvalue()
 
+    def evaluate(self, sparql: str, accept: str, fmt: str | None, cancel: threading.Event) -> tuple[str, bytes]:
+        """`_evaluate` with a bound on the answer's size: the server process holds each answer
+        while it sends it, and its memory is not the workers' to spend."""
+        media, body = self._evaluate(sparql, accept, fmt, cancel)
+        cap = self.config.max_memory_mb * 1024 * 1024 // 4
+        if len(body) > cap:
+            raise Refused(400, f"the result is over {cap // (1024 * 1024)} MB (server limit); add LIMIT/OFFSET")
+        return media, body
+
     @staticmethod
     def _bounded(it: Any, limit: int, cancel: threading.Event) -> Iterator[Any]:
         for n, x in enumerate(it):
@@ -154,271 +191,37 @@ class SparqlService:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "conflict-kg"
-    service: SparqlService  # set on the subclass made by make_server
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        if not self.service.config.quiet:
-            sys.stderr.write(f"kg serve: {self.address_string()} {format % args}\n")
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # the request line minus its query string: queries can be long and are the client's business
-        if not self.service.config.quiet:
-            path = urlsplit(self.path).path
-            sys.stderr.write(f"kg serve: {self.command} {path} {code} {time.perf_counter() - self._t0:.3f}s\n")
-
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype if ctype.startswith("text/plain") or "charset" in ctype else f"{ctype}; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _error(self, status: int, message: str) -> None:
-        self._send(status, (message + "\n").encode(), "text/plain; charset=utf-8")
-
-    def _answer(self, params: dict[str, list[str]], sparql: str | None) -> None:
-        if "update" in params:
-            raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
-        if sparql is None:
-            q = params.get("query", [])
-            if len(q) != 1:
-                if urlsplit(self.path).path == "/" and not q:
-                    self._send(200, b"conflict-kg SPARQL endpoint (read-only): GET or POST /sparql?query=...\n",
-                               "text/plain; charset=utf-8")
-                    return
-                raise Refused(400, "give exactly one 'query' parameter")
-            sparql = q[0]
-        if params.get("default-graph-uri") or params.get("named-graph-uri"):
-            raise Refused(400, "default-graph-uri/named-graph-uri are not supported: the default graph is the union of all graphs")
-        fmt = (params.get("format") or [None])[0]
-        media, body = self.service.run(sparql, self.headers.get("Accept", ""), fmt)
-        self._send(200, body, media)
-
-    def _guard(self, fn: Any) -> None:
-        self._t0 = time.perf_counter()
-        if urlsplit(self.path).path not in ROUTES:
-            self._error(404, "not found: the endpoint is /sparql")
-            return
-        try:
-            fn()
-        except Refused as e:
-            self._error(e.status, str(e))
-        except Exception as e:  # never a traceback to the client; one line in the log
-            sys.stderr.write(f"kg serve: internal error: {type(e).__name__}: {e}\n")
-            self._error(500, "internal error")
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-        self._guard(lambda: self._answer(parse_qs(urlsplit(self.path).query, keep_blank_values=True), None))
-
-    do_HEAD = do_GET
-
-    def do_POST(self) -> None:  # noqa: N802
-        def post() -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                raise Refused(413, f"request body over {MAX_BODY // 1024} KB")
-            body = self.rfile.read(length).decode("utf-8", "replace")
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            params = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
-            if ctype == "application/sparql-update":
-                raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
-            if ctype == "application/sparql-query":
-                self._answer(params, body)
-            elif ctype == "application/x-www-form-urlencoded":
-                for k, v in parse_qs(body, keep_blank_values=True).items():
-                    params.setdefault(k, []).extend(v)
-                self._answer(params, None)
-            else:
-                raise Refused(415, "POST application/sparql-query or application/x-www-form-urlencoded")
-
-        self._guard(post)
-
-    def _refuse_write(self) -> None:
-        self._t0 = time.perf_counter()
-        self._error(405, "this endpoint is read-only")
-
-    do_PUT = do_DELETE = do_PATCH = _refuse_write
 
 
-class ProcessSparqlService(SparqlService):
-    """Evaluates queries in worker processes, so that a query past its time budget can be stopped.
-
-    Why: pyoxigraph cannot cancel a running query, and a blocking operator (COUNT, ORDER BY,
-    GROUP BY over a cartesian product) computes inside one call. With threads, a query past its
-    budget is answered 503 but keeps its thread busy until it ends: measured, 8 such queries made
-    the endpoint answer 503 to everything afterwards. A worker process that overruns is killed and
-    replaced; each worker opens the store read-only (RocksDB allows many read-only openers)."""
-
-    def __init__(self, store_path: str, config: ServeConfig, workers: int = 4) -> None:
-        import multiprocessing as mp
-        import queue
-
-        self.config = config
-        self.store_path = store_path
-        self._ctx = mp.get_context("spawn")
-        self._idle: queue.Queue[_QueryWorker] = queue.Queue()
-        self._closed = False
-        self._all: set[_QueryWorker] = set()
-        self._lock = threading.Lock()
-        for _ in range(workers):
-            self._idle.put(self._start())
-        for w in list(self._all):  # fail at start-up, not at the first query, if workers cannot run
-            w.ready(timeout=60)
-
-    def _start(self) -> "_QueryWorker":
-        import os
-
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_query_worker_main, name="kg-serve-query",
-                                 args=(child, self.store_path, self.config.max_rows, os.getpid()), daemon=True)
-        proc.start()
-        child.close()
-        w = _QueryWorker(proc, parent)
-        with self._lock:
-            self._all.add(w)
-        return w
-
-    def _replace(self, w: "_QueryWorker") -> None:
-        """Kill a worker (overran or broke) and put a fresh one in its place, in the background."""
-        w.kill()
-        with self._lock:
-            self._all.discard(w)
-
-        def start() -> None:
-            if self._closed:
-                return
-            fresh = self._start()
-            try:
-                fresh.ready(timeout=60)
-            except OSError as e:  # the server goes on with one worker fewer
-                fresh.kill()
-                sys.stderr.write(f"kg serve: cannot replace a query worker: {e}\n")
-                return
-            self._idle.put(fresh)
-
-        threading.Thread(target=start, name="kg-serve-respawn", daemon=True).start()
-
-    def run(self, sparql: str, accept: str, fmt: str | None) -> tuple[str, bytes]:
-        import queue
-
-        self.check(sparql)
-        budget = self.config.timeout_s
-        deadline = time.monotonic() + budget
-        try:
-            w = self._idle.get(timeout=budget)
-        except queue.Empty:
-            raise Refused(503, f"server busy: no query worker free within {budget:g} s; retry later") from None
-        try:
-            w.conn.send((sparql, accept, fmt))
-            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._replace(w)
-                w = None
-                raise Refused(503, f"query timed out after {budget:g} s (server limit)")
-            kind, a, b = w.conn.recv()
-        except (EOFError, OSError):
-            self._replace(w)
-            w = None
-            raise Refused(500, "query worker failed; retry") from None
-        finally:
-            if w is not None:
-                self._idle.put(w)
-        if kind == "ok":
-            return a, b
-        raise Refused(a, b)
-
-    def close(self) -> None:
-        self._closed = True
-        with self._lock:
-            workers = list(self._all)
-        for w in workers:
-            w.kill()
-
-
-class _QueryWorker:
-    def __init__(self, proc: Any, conn: Any) -> None:
-        self.proc, self.conn = proc, conn
-
-    def ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout):
-            raise OSError("a query worker did not start")
-        msg = self.conn.recv()
-        if msg != ("ready",):
-            raise OSError(f"a query worker failed to open the store: {msg[1] if len(msg) > 1 else msg}")
-
-    def kill(self) -> None:
-        try:
-            self.proc.kill()
-            self.proc.join(timeout=5)
-        except (OSError, ValueError, AssertionError):
-            pass
-        try:
-            self.conn.close()
-        except OSError:
-            pass
-
-
-def _query_worker_main(conn: Any, store_path: str, max_rows: int, parent: int) -> None:
-    """A query worker: opens the store read-only, answers (sparql, accept, fmt) jobs until its
-    pipe closes. It ignores Ctrl-C (the server stops it) and dies with the server."""
-    import signal
-
-    from kg.ops.parallel import _exit_with_parent
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent(parent, death_signal=False)  # workers are also started from respawn threads
-    from kg.store.embedded import EmbeddedStore
-
+def is_loopback(bind: str) -> bool:
+    if bind.lower() == "localhost":
+        return True
     try:
-        store = EmbeddedStore(store_path, read_only=True)
-    except StoreError as e:
-        conn.send(("error", str(e)))
-        return
-    service = SparqlService.__new__(SparqlService)  # evaluation only: no thread pool in a worker
-    service.store, service.config = store, ServeConfig(max_rows=max_rows)
-    never = threading.Event()
-    first = True
-    while True:
-        if first:
-            conn.send(("ready",))
-            first = False
-        try:
-            sparql, accept, fmt = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            media, body = service._evaluate(sparql, accept, fmt, never)
-            conn.send(("ok", media, body))
-        except Refused as e:
-            conn.send(("refused", e.status, str(e)))
-        except Exception as e:  # one line for the client, never a traceback
-            conn.send(("refused", 500, f"query failed: {type(e).__name__}"))
+        return ipaddress.ip_address(bind.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def make_server(store: Store | None, bind: str = "127.0.0.1", port: int = 7878, config: ServeConfig | None = None,
                 *, store_path: str | None = None, workers: int = 4) -> ThreadingHTTPServer:
     """A ready-to-run server (call serve_forever): queries run in `workers` killable worker
-    processes, each opening the embedded store at `store_path` read-only, or, without a path,
-    in threads over `store`."""
+    processes, each opening a snapshot of the embedded store at `store_path` read-only, or,
+    without a path, in threads over `store`. Call server.service.close() after server_close()."""
+    from kg.ops.serve_http import make_http_server
+
     config = config or ServeConfig()
+    if not is_loopback(bind):
+        sys.stderr.write(f"kg serve: warning: listening on {bind}, not only this machine: anyone who can reach "
+                         f"it can query the graph (Host names answered: local ones, IP addresses, --allow-host)\n")
     if store_path is not None:
+        from kg.ops.serve_workers import ProcessSparqlService
+
         service: SparqlService = ProcessSparqlService(store_path, config, workers)
     else:
         assert store is not None
         service = SparqlService(store, config)
-    handler = type("Handler", (_Handler,), {"service": service})
-    server = _Server((bind, port), handler)
-    server.daemon_threads = True
-    server.service = service  # type: ignore[attr-defined]
-    return server
-
-
-class _Server(ThreadingHTTPServer):
-    # the standard library's listen backlog is 5: with 50 clients connecting at once the kernel
-    # drops the other SYNs and they retry 1 s later or more. Measured with benchmarks/serve_load.py
-    # (50 clients): backlog 5 gave p99 1,029 ms, max 27.8 s and 8 client timeouts in 10 s;
-    # 128 gave p99 62 ms and no error (89 ms since queries run in worker processes)
-    request_queue_size = 128
+    try:
+        return make_http_server(service, bind, port)
+    except BaseException:
+        service.close()
+        raise
