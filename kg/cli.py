@@ -25,7 +25,9 @@ class UsageProblem(click.UsageError):
 
 
 def _fail(msg: str, code: int = 1) -> NoReturn:
-    click.echo(f"kg: error: {msg}", err=True)
+    from kg.read.errors import one_line
+
+    click.echo(f"kg: error: {one_line(msg)}", err=True)
     sys.exit(code)
 
 
@@ -73,9 +75,11 @@ def cli() -> None:
 @click.option("--feed", "feed_urls", multiple=True, metavar="URL",
               help="An RSS/Atom feed: load its new items' pages (repeatable; instead of PATHs).")
 @click.option("--feeds", "feeds_file", metavar="FILE", help="A file of feed URLs, one a line (# comments).")
-@click.option("--published", metavar="DATE", help="Publication date YYYY-MM-DD (single plain files).")
-@click.option("--outlet", metavar="NAME", help="Publisher name (single plain files).")
-@click.option("--url", metavar="URL", help="Article URL (single plain files).")
+@click.option("--published", metavar="DATE",
+              help="Publication date YYYY-MM-DD for every article without one of its own (JSONL lines and "
+                   "HTML pages in a folder keep theirs; a single HTML file named takes this one).")
+@click.option("--outlet", metavar="NAME", help="Publisher name, likewise.")
+@click.option("--url", metavar="URL", help="Article URL (a single file only).")
 @click.option("--replace", is_flag=True, help="Re-extract articles already in the store (replaces their graphs).")
 @click.option("--batch-size", default=16, show_default=True, help="Articles per spaCy batch.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line.")
@@ -89,7 +93,17 @@ def cli() -> None:
 @endpoint_option
 def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_size, quiet, workers, progress,
            do_merge, store_path, endpoint) -> None:
-    """Read articles (.txt, .html, .jsonl, folders, - for stdin) into the graph, one named graph each."""
+    """Read articles (.txt, .html, .jsonl, folders, - for stdin) into the graph, one named graph each.
+
+    \b
+    Folders are walked recursively; symlinked folders are not entered, and a symlinked file is
+    read only when it resolves inside the folder given (else it is one error line, as is a FIFO
+    or device). Every item is capped at 64 MB (a JSONL line at 16 MB), stdin included.
+
+    \b
+    Exit status: 0 every item loaded or already in the store; 1 any item failed (the good
+    ones are still loaded; each failure is one "kg: skipped:" line) or the store failed;
+    2 bad usage; 130/143 interrupted (SIGINT/SIGTERM)."""
     if _feed_mode(feed_urls, feeds_file, paths, (published, outlet, url)):
         _ingest_feeds(feed_urls, feeds_file, store_path, endpoint, replace=replace, batch_size=batch_size,
                       quiet=quiet, workers=workers, progress=progress, merge=do_merge)
@@ -98,6 +112,7 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
 
     from kg.ops.ingest import Ingest
     from kg.ops.parallel import WorkerError
+    from kg.read.errors import one_line
     from kg.read.readers import InputError, parse_date, read_all
     from kg.runtime import interrupt
     from kg.runtime.progress import IngestProgress, want_progress
@@ -107,14 +122,14 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
         pub = parse_date(published, what="--published") if published else None
     except InputError as e:
         _fail(str(e))
-    if (published or outlet or url) and (len(paths) > 1 or Path(paths[0]).is_dir()):
-        raise UsageProblem("--published, --outlet and --url apply to a single plain file")
+    if url and (len(paths) > 1 or Path(paths[0]).is_dir()):
+        raise UsageProblem("--url applies to a single file")
     interrupt.install()  # SIGINT/SIGTERM: finish the batch being written, then stop with a summary
     with opened_store(store_path, endpoint, read_only=False, own_errors=True) as store:
         t0 = time.perf_counter()
         bar = IngestProgress() if want_progress(progress) and not quiet else None
         echo = bar.echo if bar else (lambda m: click.echo(m, err=True))
-        run = Ingest(store, replace=replace, on_error=lambda msg: echo(f"kg: skipped: {msg}"),
+        run = Ingest(store, replace=replace, on_error=lambda msg: echo(f"kg: skipped: {one_line(msg)}"),
                      on_article=None if quiet or bar else _echo_article,  # the progress line replaces them
                      on_progress=bar.update if bar else None, batch_size=batch_size, workers=workers,
                      merge=do_merge)
@@ -128,12 +143,14 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
     if merged is not None and not quiet:
         click.echo(f"merged {merged.accounts} event accounts into {merged.merged_events} events "
                    f"({merged.multi_account_events} told by several articles)", err=True)
-    if report.failed and not report.loaded and not report.skipped:
+    if report.failed:  # scripts must see it: the good items are loaded all the same
         sys.exit(1)
 
 
 def _echo_article(article: Any, what: str) -> None:
-    title = (article.title or article.source)[:70]
+    from kg.read.errors import one_line
+
+    title = one_line((article.title or article.source)[:70])
     click.echo(f"{what:>8}  {title}", err=True)
 
 
@@ -226,7 +243,8 @@ ANALYST_FORMATS = ("acled-csv", "ucdp-csv", "geojson")  # kg/ops/exports (docs/e
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", *ANALYST_FORMATS]), default="ttl", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default stdout).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write to this file (default stdout): created, or replaced if it is a regular file.")
 @click.option("--accounts", is_flag=True, help="acled-csv/ucdp-csv/geojson: one row per event account, not per merged event.")
 @click.option("--place", metavar="NAME", help="acled-csv/ucdp-csv/geojson: events in this place or any place inside it.")
 @click.option("--from", "date_from", metavar="DATE", help="acled-csv/ucdp-csv/geojson: events on or after YYYY-MM-DD.")
@@ -238,15 +256,12 @@ def export(fmt, output, accounts, place, date_from, date_to, acled_numeric, stor
     """Export the whole store, ontology included (triple formats hold the union of all graphs), or
     the events as ACLED or UCDP CSV or GeoJSON (acled-csv, ucdp-csv, geojson; docs/exports.md)."""
     analyst = _analyst_export(fmt, accounts, place, date_from, date_to, acled_numeric)
+    if output:
+        _check_output(output)  # before the export's work, and again at the rename
     with opened_store(store_path, endpoint, read_only=True) as store:
         data = analyst(store) if analyst else store.export(fmt)
     if output:
-        tmp = Path(output).with_name(Path(output).name + ".part")
-        try:
-            tmp.write_bytes(data)
-            tmp.replace(output)
-        except OSError as e:
-            _fail(f"{output}: cannot write ({e.strerror})")
+        _write_replacing(output, data)
         click.echo(f"wrote {len(data):,} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
@@ -268,6 +283,54 @@ def _analyst_export(fmt: str, accounts: bool, place: str | None, date_from: str 
     except ExportError as e:
         raise UsageProblem(str(e)) from None
     return lambda store: export_table(store, fmt, filters, accounts=accounts, numeric=numeric)
+
+
+def _check_output(output: str) -> None:
+    """Refuse to replace anything but a regular file (one line, exit 1).
+
+    Why: writing through a symlink replaced its target; a FIFO hung, a device node (as root)
+    was overwritten, and a folder was a confusing OS error."""
+    import stat
+
+    try:
+        mode = os.lstat(output).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        _fail(f"{output}: cannot write ({e.strerror or e})")
+    if not stat.S_ISREG(mode):
+        kind = ("a symlink" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode) else
+                "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file")
+        _fail(f"{output}: {kind}, not a regular file; refusing to replace it (give a new file name)")
+
+
+def _write_replacing(output: str, data: bytes) -> None:
+    """Write to a new temporary file beside `output`, then rename it over `output`: a reader
+    never sees half a file, and the rename replaces the name itself (never a symlink's target)."""
+    import tempfile
+
+    target = Path(output)
+    _check_output(output)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.",
+                                   suffix=".part")
+    except OSError as e:
+        _fail(f"{output}: cannot write ({e.strerror or e})")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is as readable as any new file
+        _check_output(output)
+        os.replace(tmp, output)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        _fail(f"{output}: cannot write ({e.strerror or e})")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @cli.command()

@@ -28,9 +28,13 @@ class IngestReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     loaded_iris: list[str] = field(default_factory=list)  # filled only with collect_iris=True
+    undated: int = 0  # events of loaded articles left undated for lack of a publication date
 
     def summary(self) -> str:
-        return f"{self.loaded} loaded, {self.skipped} skipped (already in store), {self.failed} failed"
+        line = f"{self.loaded} loaded, {self.skipped} skipped (already in store), {self.failed} failed"
+        if self.undated:  # relative dates ("on Monday") resolve against the publication date
+            line += f" ({self.undated} event{'s' if self.undated != 1 else ''} undated: no publication date)"
+        return line
 
 
 FLUSH_EVERY = 500  # articles between store flushes (measured: RSS flat at ~120 MB instead of > 1 GB)
@@ -149,7 +153,7 @@ class Ingest:
                                             background=getattr(self.store, "background_writes", False))
         graphs = parallel.article_graphs(self._fresh(items), workers=self.workers, batch_size=self.batch_size)
         try:
-            for batch in batched(((art, article_graph_iri(art), quads) for art, quads in graphs), self.batch_size):
+            for batch in batched(self._extracted(graphs), self.batch_size):
                 self._flush(batch)
             with deferred():
                 writer.collect()
@@ -193,6 +197,20 @@ class Ingest:
             self._unwritten.add(item.key)
             yield item
 
+    def _extracted(self, graphs: Iterable[tuple[Article, Any]]) -> Iterator[Pending]:
+        """Extracted articles to write; one whose extraction failed is counted and dropped here."""
+        from kg.ops.parallel import Failed
+
+        for art, quads in graphs:
+            if isinstance(quads, Failed):
+                if not self.replace:
+                    self._unwritten.discard(art.key)
+                if len(self._refused) < MAX_KEPT_ERRORS:
+                    self._refused.add(art.key)  # a repeat in this run is skipped, not re-extracted
+                self._fail(quads.message)
+                continue
+            yield art, article_graph_iri(art), quads
+
     # -- writing side ----------------------------------------------------------------------------
 
     def _flush(self, batch: list[Pending]) -> None:
@@ -222,7 +240,7 @@ class Ingest:
     def _count(self, batch: list[Pending], rejected: dict[str, str]) -> None:
         report = self.report
         assert report is not None
-        for art, iri, _ in batch:
+        for art, iri, quads in batch:
             if not self.replace:
                 self._unwritten.discard(art.key)  # written (or refused): the store answers from now on
             if iri in rejected:
@@ -231,6 +249,7 @@ class Ingest:
                 self._fail(f"{art.source}: the store refused the article's graph: {rejected[iri]}")
                 continue
             report.loaded += 1
+            report.undated += getattr(quads, "undated", 0)
             if self.collect_iris:
                 report.loaded_iris.append(iri)
             if self.on_article:

@@ -13,23 +13,93 @@ long the input stream is, and the results come back in input order.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import multiprocessing as mp
 import signal
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from kg.model.records import Article
+from kg.model.records import Article, Extraction
 from kg.runtime.batching import batched
+
+T = TypeVar("T")
 
 
 class WorkerError(RuntimeError):
     """A worker process died (killed, out of memory); one line for the user."""
+
+
+@dataclass
+class Failed:
+    """What an article whose extraction or RDF mapping raised yields instead of its quads.
+
+    Why: one poison article (an integer past Python's 4,300-digit limit in a toll, a date before
+    year 1) raised out of the batch, and the run stopped with every batch in flight lost; now it
+    fails alone with one line and the ingest counts it."""
+
+    message: str
+
+
+class ArticleQuads(list):  # type: ignore[type-arg]
+    """An article's quads, plus how many of its events are undated for lack of a publication date
+    (for the ingest summary; a plain list of quads counts as none)."""
+
+    undated: int = 0
+
+
+def undated_events(ex: Extraction) -> int:
+    """Events left without a date in an article that has no publication date: the ones a date
+    would have dated ("on Monday", "yesterday", an ongoing offensive all resolve against it)."""
+    return 0 if ex.article.published else sum(1 for e in ex.events if e.date is None)
+
+
+def _failure(art: Article, stage: str, e: Exception) -> Failed:
+    detail = str(e).splitlines()[0][:160] if str(e) else ""
+    return Failed(f"{art.source}: {stage} failed ({type(e).__name__}{': ' + detail if detail else ''})")
+
+
+def guarded_batch(batch: list[Article], mapped: Callable[[Extraction], T]) -> list[tuple[Article, T | Failed]]:
+    """Extract a batch and map each extraction, as one spaCy batch; if anything raises, the
+    articles not yet done are redone one at a time, so only the poison one fails. The pipeline
+    must be built already: a missing model is the run's failure, not each article's."""
+    from kg.nlp.extract import extract
+
+    out: list[tuple[Article, T | Failed]] = []
+    try:
+        for ex in extract(batch, batch_size=len(batch)):
+            out.append((ex.article, _map(ex, mapped)))
+    except Exception:  # noqa: BLE001 - found again below, article by article
+        for art in batch[len(out):]:
+            try:
+                ex = next(iter(extract([art], batch_size=1)))
+            except Exception as e:  # noqa: BLE001 - this article is the poison one
+                out.append((art, _failure(art, "extraction", e)))
+                continue
+            out.append((art, _map(ex, mapped)))
+    return out
+
+
+def _map(ex: Extraction, mapped: Callable[[Extraction], T]) -> T | Failed:
+    try:
+        return mapped(ex)
+    except Exception as e:  # noqa: BLE001 - an RDF mapping failure costs this article only
+        return _failure(ex.article, "RDF mapping", e)
+
+
+def _quads(ex: Extraction) -> ArticleQuads:
+    from kg.graph.rdf import graph_triples
+
+    undated = undated_events(ex)
+    quads = ArticleQuads(graph_triples(ex))
+    quads.undated = undated
+    return quads
 
 
 @contextmanager
@@ -56,19 +126,22 @@ def spacy_memory_zone() -> Iterator[None]:
         yield
 
 
-def graphs_in_process(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[tuple[Article, list[Any]]]:
+def graphs_in_process(articles: Iterable[Article], *,
+                      batch_size: int = 16) -> Iterator[tuple[Article, list[Any] | Failed]]:
     """Extract and map to RDF here (one worker: no process start-up, no pickling), a batch at a
     time, in spaCy memory zones of ZONE_ARTICLES articles (see spacy_memory_zone). Only RDF
-    terms leave a zone: nothing spaCy made is held when it ends."""
-    from kg.nlp.extract import extract
-    from kg.graph.rdf import graph_triples
-
+    terms leave a zone: nothing spaCy made is held when it ends. The pipeline is loaded only once
+    a first article needs it: a rerun whose articles are all in the store never imports spaCy."""
     batches = batched(articles, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return
+    batches = itertools.chain([first], batches)
     while True:
         with spacy_memory_zone():
             done = 0
             for batch in batches:
-                yield from [(ex.article, graph_triples(ex)) for ex in extract(batch, batch_size=batch_size)]
+                yield from guarded_batch(batch, _quads)
                 done += len(batch)
                 if done >= ZONE_ARTICLES:
                     break
@@ -131,19 +204,22 @@ def _exit_with_parent(parent: int, *, death_signal: bool = True) -> None:
     threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
-def _extract_batch(batch: list[Article]) -> list[bytes]:
+def _extract_batch(batch: list[Article]) -> list[tuple[bytes, int] | str]:
+    """A batch's graphs as N-Triples with their undated-event counts; a failed article as its
+    error line."""
+    _worker_zone(len(batch))  # a worker lives as long as the stream: see spacy_memory_zone
+    return [r.message if isinstance(r, Failed) else r for _, r in guarded_batch(batch, _ntriples)]
+
+
+def _ntriples(ex: Extraction) -> tuple[bytes, int]:
     import pyoxigraph as ox
 
-    from kg.nlp.extract import extract
     from kg.graph.rdf import graph_triples
 
-    out = []
-    _worker_zone(len(batch))  # a worker lives as long as the stream: see spacy_memory_zone
-    for ex in extract(batch, batch_size=len(batch)):
-        buf = io.BytesIO()
-        ox.serialize(graph_triples(ex), buf, ox.RdfFormat.N_TRIPLES)  # default-graph quads: plain triples
-        out.append(buf.getvalue())
-    return out
+    undated = undated_events(ex)
+    buf = io.BytesIO()
+    ox.serialize(graph_triples(ex), buf, ox.RdfFormat.N_TRIPLES)  # default-graph quads: plain triples
+    return buf.getvalue(), undated
 
 
 _zone: ExitStack | None = None  # the worker's open memory zone and how many articles it has seen
@@ -164,7 +240,7 @@ def _worker_zone(articles: int) -> None:
     _zone_articles += articles
 
 
-def _submit(pool: ProcessPoolExecutor, batch: list[Article]) -> Future[list[bytes]]:
+def _submit(pool: ProcessPoolExecutor, batch: list[Article]) -> Future[list[tuple[bytes, int] | str]]:
     """Submit a batch; a worker process spawned by this call starts with SIGINT and SIGTERM blocked.
 
     Why: a spawned worker spends its first few hundred milliseconds importing before its
@@ -197,38 +273,25 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def graphs_in_workers(
     articles: Iterable[Article], *, workers: int, batch_size: int = 16
-) -> Iterator[tuple[Article, list[Any]]]:
-    """Extract in `workers` processes, batch by batch, yielding results in input order."""
-    import pyoxigraph as ox
-
+) -> Iterator[tuple[Article, list[Any] | Failed]]:
+    """Extract in `workers` processes, batch by batch, yielding results in input order. The
+    workers start only once a first article needs extracting (a rerun of loaded articles starts none)."""
+    batches = batched(articles, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return
     # spawn, not fork: the parent may hold an open RocksDB store and HTTP connections
     ctx = mp.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(os.getpid(),))
-    inflight: deque[tuple[list[Article], Future[list[bytes]]]] = deque()
-
-    def results(batch: list[Article], fut: Future[list[bytes]]) -> Iterator[tuple[Article, list[Any]]]:
-        try:
-            graphs = fut.result()
-        except BrokenProcessPool:
-            # workers that die because the user is stopping everything (a signal to the whole
-            # process group) mean an interruption, not a failure: give the handler a moment
-            from kg.runtime.interrupt import Interrupted, pending
-
-            time.sleep(0.05)
-            if pending() is not None:
-                raise Interrupted(pending()) from None
-            raise WorkerError("an extraction worker died (out of memory or killed); rerun to resume") from None
-        for art, nt in zip(batch, graphs):
-            yield art, list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # quads in the default graph
-
+    inflight: deque[tuple[list[Article], Future[list[tuple[bytes, int] | str]]]] = deque()
     try:
-        for batch in batched(articles, batch_size):
+        for batch in itertools.chain([first], batches):
             inflight.append((batch, _submit(pool, batch)))
             while len(inflight) >= 2 * workers:
-                yield from results(*inflight.popleft())
+                yield from _results(*inflight.popleft())
         while inflight:
-            yield from results(*inflight.popleft())
+            yield from _results(*inflight.popleft())
     except BaseException:  # interrupted, a worker died, the consumer stopped (GeneratorExit)
         _stop_workers(pool)
         raise
@@ -236,10 +299,37 @@ def graphs_in_workers(
         pool.shutdown(wait=True)
 
 
+def _results(batch: list[Article],
+             fut: Future[list[tuple[bytes, int] | str]]) -> Iterator[tuple[Article, list[Any] | Failed]]:
+    """A finished batch's articles with their quads (or their failure)."""
+    import pyoxigraph as ox
+
+    try:
+        graphs = fut.result()
+    except BrokenProcessPool:
+        # workers that die because the user is stopping everything (a signal to the whole
+        # process group) mean an interruption, not a failure: give the handler a moment
+        from kg.runtime.interrupt import Interrupted, pending
+
+        time.sleep(0.05)
+        if pending() is not None:
+            raise Interrupted(pending()) from None
+        raise WorkerError("an extraction worker died (out of memory or killed); rerun to resume") from None
+    for art, got in zip(batch, graphs):
+        if isinstance(got, str):
+            yield art, Failed(got)
+            continue
+        nt, undated = got
+        quads = ArticleQuads(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # quads in the default graph
+        quads.undated = undated
+        yield art, quads
+
+
 def article_graphs(
     articles: Iterable[Article], *, workers: int = 1, batch_size: int = 16
-) -> Iterator[tuple[Article, list[Any]]]:
-    """Each article with its graph's quads, in input order."""
+) -> Iterator[tuple[Article, list[Any] | Failed]]:
+    """Each article with its graph's quads (or `Failed`, for an article that fails alone), in
+    input order."""
     if workers <= 1:
         return graphs_in_process(articles, batch_size=batch_size)
     return graphs_in_workers(articles, workers=workers, batch_size=batch_size)

@@ -7,15 +7,19 @@ bad line is one error naming `file:line` while the other lines load.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.model.records import Article
 from kg.read.dates import parse_date
-from kg.read.errors import InputError
-from kg.read.text import INVISIBLE, article_from_text, decode_bytes, read_file
+from kg.read.errors import InputError, unexpected
+from kg.read.text import INVISIBLE, MAX_BYTES, article_from_text, decode_bytes
 
 MAX_LINE_BYTES = 16 * 1024 * 1024  # one JSONL record; the file itself may be any size
+# how far past MAX_LINE_BYTES an over-long line is skipped before the rest of the file is given up:
+# a stream with no newline at all (/dev/zero behind a .jsonl name) must end in bounded time
+MAX_SKIP_BYTES = 64 * 1024 * 1024
 
 
 def jsonl_record(line: str, where: str) -> Article:
@@ -24,6 +28,10 @@ def jsonl_record(line: str, where: str) -> Article:
         rec = json.loads(line)
     except json.JSONDecodeError as e:
         raise InputError(f"{where}: malformed JSON ({e.msg} at column {e.colno})") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply") from None
+    except ValueError as e:  # an integer past Python's 4,300-digit limit
+        raise InputError(f"{where}: unreadable JSON value ({str(e).split(';')[0]})") from None
     if not isinstance(rec, dict):
         raise InputError(f"{where}: a JSONL line must be an object with a 'text' field")
     body = rec.get("text")
@@ -49,18 +57,60 @@ def _records(text: str, source: str) -> Iterator[Article | InputError]:
     for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        where = f"{source}:{n}"
-        try:
-            yield jsonl_record(line, where)
-        except InputError as e:
-            yield e
+        yield _record(line, f"{source}:{n}")
 
 
-def jsonl_lines(lines: Iterable[bytes], source: str) -> Iterator[Article | InputError]:
-    """Records from a binary line iterator, one at a time: a 100,000-line file is never held in
-    memory (streaming ingest depends on it). UTF-8 only, as JSON Lines requires."""
+def _record(line: str, where: str) -> Article | InputError:
+    """One line's article or its error; an error nobody foresaw costs this line only."""
+    try:
+        return jsonl_record(line, where)
+    except InputError as e:
+        return e
+    except Exception as e:  # noqa: BLE001 - a poison line must not stop the lines after it
+        return unexpected(where, e)
+
+
+def bounded_lines(stream: BinaryIO, first: bytes | None = None) -> Iterator[bytes]:
+    """Lines of a binary stream, none held longer than MAX_LINE_BYTES + 1 bytes (an over-long
+    line is cut there, and its rest skipped). Why not `for line in f`: that reads a whole line
+    into memory whatever its length (a 10 GB line, or /dev/zero, exhausted memory). A line still
+    unended MAX_SKIP_BYTES later ends the stream: nothing after it could be trusted to be a line."""
+    while True:
+        raw = first if first is not None else stream.readline(MAX_LINE_BYTES + 1)
+        first = None
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            yield raw[: MAX_LINE_BYTES + 1]
+            skipped = 0
+            while skipped < MAX_SKIP_BYTES:
+                rest = stream.readline(1024 * 1024)
+                skipped += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            else:
+                raise InputError(f"line longer than {(MAX_LINE_BYTES + MAX_SKIP_BYTES) // (1024 * 1024)} MB; "
+                                 "the rest of the input is skipped")
+            continue
+        yield raw
+
+
+def jsonl_lines(stream: BinaryIO, source: str, first: bytes | None = None) -> Iterator[Article | InputError]:
+    """Records from a binary stream, one at a time: a 100,000-line file is never held in memory
+    (streaming ingest depends on it), nor one line past its cap. UTF-8 only, as JSON Lines
+    requires. `first`: a line already read from the stream (stdin's sniffed first line)."""
     empty = True
-    for n, raw in enumerate(lines, start=1):
+    lines = bounded_lines(stream, first)
+    n = 0
+    while True:
+        try:
+            raw = next(lines, None)
+        except InputError as e:
+            yield InputError(f"{source}:{n}: {e}")  # the over-long line n has no end
+            return
+        if raw is None:
+            break
+        n += 1
         if n == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         if not raw.strip():
@@ -68,7 +118,7 @@ def jsonl_lines(lines: Iterable[bytes], source: str) -> Iterator[Article | Input
         empty = False
         where = f"{source}:{n}"
         if len(raw) > MAX_LINE_BYTES:
-            yield InputError(f"{where}: line too long ({len(raw) // (1024 * 1024)} MB)")
+            yield InputError(f"{where}: line too long (more than {MAX_LINE_BYTES // (1024 * 1024)} MB)")
             continue
         try:
             line = raw.decode("utf-8")
@@ -76,10 +126,7 @@ def jsonl_lines(lines: Iterable[bytes], source: str) -> Iterator[Article | Input
             yield InputError(f"{where}: not valid UTF-8 ({e.reason} at byte {e.start}); convert it to UTF-8")
             continue
         line = INVISIBLE.sub("", line.replace("\x00", ""))
-        try:
-            yield jsonl_record(line, where)
-        except InputError as e:
-            yield e
+        yield _record(line, where)
     if empty:
         yield InputError(f"{source}: empty file")
 
@@ -96,15 +143,16 @@ def jsonl_file(p: Path) -> Iterator[Article | InputError]:
         return
     with f:
         try:
-            head = f.read(8192)
+            head = f.peek(8192)[:8192]  # not consumed, and no seek: a pipe (<(zcat ...)) cannot seek
             if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-                f.close()
-                yield from _records(decode_bytes(read_file(p), str(p)), str(p))
+                data = f.read(MAX_BYTES + 1)
+                if len(data) > MAX_BYTES:
+                    raise InputError(f"{p}: UTF-16 file too large (more than {MAX_BYTES // (1024 * 1024)} MB)")
+                yield from _records(decode_bytes(data, str(p)), str(p))
                 return
             if b"\x00" in head:
                 yield InputError(f"{p}: binary data (NUL bytes), not a text article")
                 return
-            f.seek(0)
             yield from jsonl_lines(f, str(p))
         except OSError as e:
             yield InputError(f"{p}: cannot read ({e.strerror or e})")

@@ -24,7 +24,17 @@ MONTHS["sept"] = 9
 
 
 def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
-    """One DATE expression -> a calendar day, or None when it names no single day."""
+    """One DATE expression -> a calendar day, or None when it names no single day (or a day
+    before 1 January of year 1: "on Sunday" in an article published 0001-01-01 raised
+    OverflowError and stopped the whole ingest; "on 9999...9 March", 4,301 digits, raised
+    ValueError from Python's integer-string limit)."""
+    try:
+        return _resolve(text, published)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _resolve(text: str, published: dt.date | None) -> dt.date | None:
     t = text.lower().replace(",", " ").replace(".", " ")
     t = re.sub(r"\b(\d+)(st|nd|rd|th)\b", r"\1", t)
     words = t.split()
