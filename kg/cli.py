@@ -10,58 +10,17 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from kg import __version__
-
-
-class UsageProblem(click.UsageError):
-    """Bad usage detected after parsing (exit 2)."""
-
-
-def _fail(msg: str, code: int = 1) -> NoReturn:
-    from kg.read.errors import one_line
-
-    click.echo(f"kg: error: {one_line(msg)}", err=True)
-    sys.exit(code)
-
-
-store_option = click.option(
-    "--store", "store_path", envvar="KG_STORE", default=None, metavar="DIR",
-    help="Embedded store folder (env KG_STORE; default ./kg-store).",
-)
-endpoint_option = click.option(
-    "--endpoint", envvar="KG_ENDPOINT", default=None, metavar="URL",
-    help="SPARQL 1.1 endpoint instead of the embedded store (env KG_ENDPOINT).",
-)
-
-
-@contextmanager
-def opened_store(store_path: str | None, endpoint: str | None, *, read_only: bool,
-                 also: tuple[type[Exception], ...] = (), own_errors: bool = False) -> Iterator[Any]:
-    """The store a command works on, closed however the command ends.
-
-    A StoreError at opening is the one-line error (exit status 1). So is a StoreError (locked,
-    unreachable, a query that does not parse) or one of `also` raised by the body, unless the
-    command handles its errors itself (own_errors: ingest says how far it got)."""
-    from kg.store import StoreError, open_store
-
-    try:
-        store = open_store(store_path, endpoint, read_only=read_only)
-    except StoreError as e:
-        _fail(str(e))
-    caught = () if own_errors else (StoreError, *also)
-    try:
-        yield store
-    except caught as e:
-        _fail(str(e))
-    finally:
-        store.close()
+from kg.commands import feeds as feed_commands
+from kg.commands import report as report_commands
+from kg.commands.common import (UsageProblem, check_output, echo_article, endpoint_option, fail, ingest_stopped,
+                                opened_store, store_option, write_replacing)
+from kg.commands.feeds import feed_mode, ingest_feeds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,8 +63,8 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
     Exit status: 0 every item loaded or already in the store; 1 any item failed (the good
     ones are still loaded; each failure is one "kg: skipped:" line) or the store failed;
     2 bad usage; 130/143 interrupted (SIGINT/SIGTERM)."""
-    if _feed_mode(feed_urls, feeds_file, paths, (published, outlet, url)):
-        _ingest_feeds(feed_urls, feeds_file, store_path, endpoint, replace=replace, batch_size=batch_size,
+    if feed_mode(feed_urls, feeds_file, paths, (published, outlet, url)):
+        ingest_feeds(feed_urls, feeds_file, store_path, endpoint, replace=replace, batch_size=batch_size,
                       quiet=quiet, workers=workers, progress=progress, merge=do_merge)
         return
     from contextlib import nullcontext
@@ -121,7 +80,7 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
     try:
         pub = parse_date(published, what="--published") if published else None
     except InputError as e:
-        _fail(str(e))
+        fail(str(e))
     if url and (len(paths) > 1 or Path(paths[0]).is_dir()):
         raise UsageProblem("--url applies to a single file")
     interrupt.install()  # SIGINT/SIGTERM: finish the batch being written, then stop with a summary
@@ -130,14 +89,14 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
         bar = IngestProgress() if want_progress(progress) and not quiet else None
         echo = bar.echo if bar else (lambda m: click.echo(m, err=True))
         run = Ingest(store, replace=replace, on_error=lambda msg: echo(f"kg: skipped: {one_line(msg)}"),
-                     on_article=None if quiet or bar else _echo_article,  # the progress line replaces them
+                     on_article=None if quiet or bar else echo_article,  # the progress line replaces them
                      on_progress=bar.update if bar else None, batch_size=batch_size, workers=workers,
                      merge=do_merge)
         try:
             report = run.run(read_all(list(paths), outlet=outlet, url=url, published=pub),
                              loading=bar or nullcontext())
         except (StoreError, WorkerError, interrupt.Interrupted) as e:
-            _ingest_stopped(e, run, t0)
+            ingest_stopped(e, run, t0)
     click.echo(f"{report.summary()} in {time.perf_counter() - t0:.1f}s", err=True)
     merged = run.merged
     if merged is not None and not quiet:
@@ -145,29 +104,6 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
                    f"({merged.multi_account_events} told by several articles)", err=True)
     if report.failed:  # scripts must see it: the good items are loaded all the same
         sys.exit(1)
-
-
-def _echo_article(article: Any, what: str) -> None:
-    from kg.read.errors import one_line
-
-    title = one_line((article.title or article.source)[:70])
-    click.echo(f"{what:>8}  {title}", err=True)
-
-
-def _ingest_stopped(e: BaseException, run: Any, t0: float) -> NoReturn:
-    """The one line for an ingest that did not finish: how far it got, and that a rerun resumes
-    (a store or worker failure: exit 1; SIGINT/SIGTERM: 128 + the signal, as shells do)."""
-    from kg.runtime.interrupt import Interrupted
-
-    done = getattr(e, "report", None) or run.report
-    if not isinstance(e, Interrupted):
-        so_far = f" ({done.summary()} before the failure; rerun to resume)" if done is not None else ""
-        _fail(f"{e}{so_far}")
-    counts = done.summary() if done is not None else "nothing loaded"
-    where = "; kg merge did not finish" if run.stage == "merging" else "; the articles in flight were not written"
-    click.echo(f"kg: interrupted by {e.name}: {counts} in {time.perf_counter() - t0:.1f}s{where}; "
-               "rerun the same command to finish", err=True)
-    sys.exit(e.exit_code)
 
 
 @cli.command()
@@ -216,11 +152,11 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
             if not is_update(text):
                 text = paged(text, limit, offset)
     except QueryError as e:
-        _fail(str(e), e.exit_code)
+        fail(str(e), e.exit_code)
     try:
         if is_update(text):
             if not update:
-                _fail("this is a SPARQL Update; pass --update to change the store", 2)
+                fail("this is a SPARQL Update; pass --update to change the store", 2)
             with opened_store(store_path, endpoint, read_only=False, own_errors=True) as store:
                 store.update(text)
             click.echo("update applied", err=True)
@@ -229,9 +165,9 @@ def query(name, sparql, params, fmt, update, list_, limit, offset, store_path, e
             res = store.query(text, bindings)
             out = format_result(res, fmt)
     except QuerySyntaxError as e:  # positions in the user's own file, not in what kg sent
-        _fail(str(e) if sparql else user_position(str(e), user_text, bound))
+        fail(str(e) if sparql else user_position(str(e), user_text, bound))
     except (StoreError, QueryError) as e:
-        _fail(str(e))
+        fail(str(e))
     click.echo(out, nl=False)
     if not sparql and limit and res.kind == "select" and len(res.rows) >= limit:
         click.echo(f"kg: rows {offset + 1}-{offset + limit} shown; the next page: --offset {offset + limit}, "
@@ -257,11 +193,11 @@ def export(fmt, output, accounts, place, date_from, date_to, acled_numeric, stor
     the events as ACLED or UCDP CSV or GeoJSON (acled-csv, ucdp-csv, geojson; docs/exports.md)."""
     analyst = _analyst_export(fmt, accounts, place, date_from, date_to, acled_numeric)
     if output:
-        _check_output(output)  # before the export's work, and again at the rename
+        check_output(output)  # before the export's work, and again at the rename
     with opened_store(store_path, endpoint, read_only=True) as store:
         data = analyst(store) if analyst else store.export(fmt)
     if output:
-        _write_replacing(output, data)
+        write_replacing(output, data)
         click.echo(f"wrote {len(data):,} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
@@ -283,54 +219,6 @@ def _analyst_export(fmt: str, accounts: bool, place: str | None, date_from: str 
     except ExportError as e:
         raise UsageProblem(str(e)) from None
     return lambda store: export_table(store, fmt, filters, accounts=accounts, numeric=numeric)
-
-
-def _check_output(output: str) -> None:
-    """Refuse to replace anything but a regular file (one line, exit 1).
-
-    Why: writing through a symlink replaced its target; a FIFO hung, a device node (as root)
-    was overwritten, and a folder was a confusing OS error."""
-    import stat
-
-    try:
-        mode = os.lstat(output).st_mode
-    except FileNotFoundError:
-        return
-    except OSError as e:
-        _fail(f"{output}: cannot write ({e.strerror or e})")
-    if not stat.S_ISREG(mode):
-        kind = ("a symlink" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode) else
-                "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else "not a regular file")
-        _fail(f"{output}: {kind}, not a regular file; refusing to replace it (give a new file name)")
-
-
-def _write_replacing(output: str, data: bytes) -> None:
-    """Write to a new temporary file beside `output`, then rename it over `output`: a reader
-    never sees half a file, and the rename replaces the name itself (never a symlink's target)."""
-    import tempfile
-
-    target = Path(output)
-    _check_output(output)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.",
-                                   suffix=".part")
-    except OSError as e:
-        _fail(f"{output}: cannot write ({e.strerror or e})")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is as readable as any new file
-        _check_output(output)
-        os.replace(tmp, output)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        _fail(f"{output}: cannot write ({e.strerror or e})")
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @cli.command()
@@ -391,7 +279,7 @@ def serve(port, bind, timeout_s, max_rows, allow_service, workers, max_memory, r
                                  tuple(allow_host), cors_origin)
             server = make_server(None, bind, port, config, store_path=str(store.path), workers=workers)
         except OSError as e:
-            _fail(f"cannot listen on {bind}:{port} ({e.strerror or e})")
+            fail(f"cannot listen on {bind}:{port} ({e.strerror or e})")
         host, real_port = server.server_address[:2]
         click.echo(f"kg serve: read-only SPARQL endpoint at http://{host}:{real_port}/sparql "
                    f"(store {store.path}; Ctrl-C stops)", err=True)
@@ -428,7 +316,7 @@ def ontology_check(no_data, store_path, endpoint) -> None:
     try:
         rep = check_ontology()
     except Exception as e:  # a missing Java is the user's environment, not a bug
-        _fail(f"reasoner failed: {str(e).splitlines()[0] if str(e) else type(e).__name__} (is Java 17 installed?)")
+        fail(f"reasoner failed: {str(e).splitlines()[0] if str(e) else type(e).__name__} (is Java 17 installed?)")
     click.echo(f"HermiT: {'consistent' if rep.consistent else 'INCONSISTENT'}; "
                f"unsatisfiable classes: {', '.join(rep.unsatisfiable) or 'none'}")
     ok = rep.consistent and not rep.unsatisfiable
@@ -476,7 +364,7 @@ def evaluate(gold_dir, json_out, per_article, explain, merging, folds, seed) -> 
     try:
         report = evaluate_folds(Path(gold_dir), folds, seed) if folds else evaluate_dir(Path(gold_dir))
     except (EvaluationError, ValueError) as e:
-        _fail(str(e))
+        fail(str(e))
     if explain:
         click.echo(render_explanations(report))
     click.echo(render_report(report, per_article=per_article and not folds))
@@ -572,226 +460,9 @@ def merge(window, threshold, undo, store_path, endpoint) -> None:
                f"({r.multi_account_events} told by several articles; {r.pairs_scored} pairs scored "
                f"in {r.seconds:.2f}s)", err=True)
 
-
-# -- feeds: kg ingest --feed, kg watch, kg feeds (kg/ops/feeds.py) ------------------------------
-
-
-def _feed_mode(feed_urls: tuple[str, ...], feeds_file: str | None, paths: tuple[str, ...],
-               single: tuple[Any, ...]) -> bool:
-    """Whether kg ingest reads feeds; PATHs are required otherwise (click's own message, as
-    before the feed options existed), and not allowed with feeds."""
-    if not (feed_urls or feeds_file):
-        if not paths:
-            ctx = click.get_current_context()
-            raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "paths"))
-        return False
-    if paths or any(single):
-        raise UsageProblem("--feed/--feeds take no PATHs, --published, --outlet or --url")
-    return True
-
-
-def _feed_list(feed_urls: tuple[str, ...], feeds_file: str | None) -> list[str]:
-    from kg.ops.feeds import read_feed_list
-    from kg.read.errors import InputError
-
-    urls = list(feed_urls)
-    if any(not u.startswith(("http://", "https://")) for u in urls):
-        raise UsageProblem("--feed: expected an http(s) URL")
-    try:
-        urls += read_feed_list(feeds_file) if feeds_file else []
-    except InputError as e:
-        _fail(str(e))
-    if not urls:
-        _fail(f"{feeds_file}: no feed URLs")
-    return urls
-
-
-def _feed_pass(store: Any, state: Any, client: Any, feeds: list[str], *, quiet: bool, progress: bool | None,
-               started: list[Any] | None = None, **options: Any) -> tuple[Any, Any, Any]:
-    """One pass over the feeds into the store: (the Ingest, its report, the poll report)."""
-    from contextlib import nullcontext
-
-    from kg.ops.feeds import feed_ingest
-    from kg.runtime.progress import IngestProgress, want_progress
-
-    bar = IngestProgress() if want_progress(progress) and not quiet else None
-    echo = bar.echo if bar else (lambda m: click.echo(m, err=True))
-    run, poller = feed_ingest(store, state, client, on_notice=echo, on_error=lambda m: echo(f"kg: failed: {m}"),
-                              on_article=None if quiet or bar else _echo_article,
-                              on_progress=bar.update if bar else None, **options)
-    if started is not None:
-        started.append(run)  # the caller's _ingest_stopped reads how far it got
-    report = run.run(poller.items(feeds), loading=bar or nullcontext())
-    poller.finish()
-    return run, report, poller.report
-
-
-def _ingest_feeds(feed_urls: tuple[str, ...], feeds_file: str | None, store_path: str | None,
-                  endpoint: str | None, *, quiet: bool, progress: bool | None, **options: Any) -> None:
-    """kg ingest --feed/--feeds: one pass; exit status 1 if any feed or item failed."""
-    from kg.ops.feedhttp import PoliteClient
-    from kg.ops.feedstate import FeedState, state_path
-    from kg.ops.parallel import WorkerError
-    from kg.read.errors import InputError
-    from kg.runtime import interrupt
-    from kg.store import StoreError
-
-    feeds = _feed_list(feed_urls, feeds_file)
-    interrupt.install()
-    with opened_store(store_path, endpoint, read_only=False, own_errors=True) as store:
-        try:
-            state, client = FeedState(state_path(store_path, endpoint)), PoliteClient()
-        except InputError as e:
-            _fail(str(e))
-        t0 = time.perf_counter()
-        started: list[Any] = []
-        try:
-            _, report, polled = _feed_pass(store, state, client, feeds, quiet=quiet, progress=progress,
-                                           started=started, **options)
-        except (StoreError, WorkerError, interrupt.Interrupted) as e:
-            _ingest_stopped(e, started[0] if started else _NoRun(), t0)
-        finally:
-            client.close()
-            state.close()
-    click.echo(f"{polled.summary()}; {report.summary()} in {time.perf_counter() - t0:.1f}s", err=True)
-    if report.failed:
-        sys.exit(1)
-
-
-class _NoRun:
-    """What _ingest_stopped reads when a run stopped before its Ingest existed."""
-
-    report = None
-    stage = "loading"
-
-
-@cli.command()
-@click.option("--feeds", "feeds_file", required=True, metavar="FILE",
-              help="A file of feed URLs, one a line (read again before every pass).")
-@click.option("--every", default="15m", show_default=True, metavar="DURATION", help="Time between passes: 15m, 30s, 1h.")
-@click.option("--runs", default=0, type=click.IntRange(min=0), help="Stop after this many passes (0: until stopped).")
-@click.option("--batch-size", default=16, show_default=True, help="Articles per spaCy batch.")
-@click.option("-q", "--quiet", is_flag=True, help="Only the summary line of each pass.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
-@click.option("--merge/--no-merge", "do_merge", default=True, show_default=True,
-              help="Re-group event accounts into merged events after each pass that loaded articles.")
-@store_option
-@endpoint_option
-def watch(feeds_file, every, runs, batch_size, quiet, workers, do_merge, store_path, endpoint) -> None:
-    """Poll the feeds of FILE every DURATION and load new items, until stopped (Ctrl-C, SIGTERM).
-
-    A signal finishes the article being written and ends cleanly; exit status 1 if any pass had a
-    failure."""
-    from kg.ops.feeds import parse_every
-    from kg.read.errors import InputError
-
-    try:
-        seconds = parse_every(every)
-    except InputError as e:
-        raise UsageProblem(str(e)) from None
-    _feed_list((), feeds_file)  # a missing or bad file is an error before anything starts
-    failed = _watch_loop(feeds_file, seconds, runs, store_path, endpoint, quiet=quiet, batch_size=batch_size,
-                         workers=workers, merge=do_merge)
-    sys.exit(1 if failed else 0)
-
-
-def _watch_loop(feeds_file: str, seconds: float, runs: int, store_path: str | None, endpoint: str | None, *,
-                quiet: bool, **options: Any) -> bool:
-    """The passes of kg watch; True if one of them had a failure."""
-    from kg.ops.feedhttp import PoliteClient
-    from kg.ops.feeds import sleep_until
-    from kg.ops.feedstate import FeedState, state_path
-    from kg.read.errors import InputError
-    from kg.runtime import interrupt
-    from kg.store import StoreError
-
-    interrupt.install()
-    failed, n = False, 0
-    with opened_store(store_path, endpoint, read_only=False, own_errors=True) as store:
-        try:
-            state, client = FeedState(state_path(store_path, endpoint)), PoliteClient()
-        except InputError as e:
-            _fail(str(e))
-        try:
-            while not runs or n < runs:
-                n += 1
-                t0, next_at = time.perf_counter(), time.monotonic() + seconds
-                try:
-                    _, report, polled = _feed_pass(store, state, client, _feed_list((), feeds_file), quiet=quiet,
-                                                   progress=False, **options)
-                    failed = failed or bool(report.failed)
-                    click.echo(f"{time.strftime('%Y-%m-%d %H:%M:%S')} pass {n}: {polled.summary()}; "
-                               f"{report.summary()} in {time.perf_counter() - t0:.1f}s", err=True)
-                except StoreError as e:
-                    failed = True
-                    click.echo(f"kg: pass {n} failed: {e}; trying again at the next pass", err=True)
-                if not runs or n < runs:
-                    sleep_until(next_at)
-        except interrupt.Interrupted as e:
-            done = e.report.summary() + " in the pass stopped" if e.report is not None else "between passes"
-            click.echo(f"kg: watch stopped by {e.name} after {n} passes ({done}); rerun to resume", err=True)
-        finally:
-            client.close()
-            state.close()
-    return failed
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@store_option
-@endpoint_option
-def feeds(fmt, store_path, endpoint) -> None:
-    """The feeds polled into this store: last fetch, last new item, items loaded, errors."""
-    import dataclasses
-    import json
-
-    from kg.ops.feedstate import FeedState, state_path
-    from kg.read.errors import InputError
-
-    path = state_path(store_path, endpoint)
-    if not path.exists():
-        click.echo(f"kg: no feeds polled into this store yet ({path} does not exist)", err=True)
-        return
-    try:
-        state = FeedState(path)
-    except InputError as e:
-        _fail(str(e))
-    rows = state.feeds()
-    state.close()
-    if fmt == "json":
-        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=1))
-        return
-    when = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(t)) if t else "never"  # noqa: E731
-    for r in rows:
-        moved = f" -> {r.current_url}" if r.current_url != r.url else ""
-        click.echo(f"{r.url}{moved}{'  (gone: 410, not polled)' if r.gone else ''}")
-        click.echo(f"    {r.title or '(no title)'}: last fetch {when(r.last_fetch)} ({r.last_status or '-'}), "
-                   f"last new item {when(r.last_new)}, {r.items} items, {r.errors} errors")
-        if r.last_error:
-            click.echo(f"    last error: {r.last_error}")
-
-
-@cli.command()
-@click.option("-o", "--output", default="report.html", show_default=True, type=click.Path(dir_okay=False),
-              help="The HTML file to write (one self-contained page; opens with no network).")
-@click.option("--place", metavar="NAME", help="Only events at this place or inside it.")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Earliest date YYYY-MM-DD.")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Latest date YYYY-MM-DD.")
-@click.option("--actor", metavar="NAME", help="Only events this actor fought in or backed (and its backing).")
-@store_option
-@endpoint_option
-def report(output, place, date_from, date_to, actor, store_path, endpoint) -> None:
-    """One offline HTML report: map, timeline, actor network, control and disputed events."""
-    from kg.ops.report import Filters, ReportInputError, write_report
-
-    if date_from and date_to and date_from > date_to:
-        raise UsageProblem("--from is after --to")
-    if not Path(output).resolve().parent.is_dir():
-        _fail(f"cannot write {output}: no such folder")
-    f = Filters(place, date_from and date_from.date(), date_to and date_to.date(), actor)
-    with opened_store(store_path, endpoint, read_only=True, also=(ReportInputError, OSError)) as store:
-        r = write_report(store, output, f)
-    click.echo(f"wrote {r.path}: {r.events} merged events ({r.located} on the map), {r.bytes / 1e6:.2f} MB", err=True)
+cli.add_command(feed_commands.watch)
+cli.add_command(feed_commands.feeds)
+cli.add_command(report_commands.report)
 
 
 def main() -> None:
