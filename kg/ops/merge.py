@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.model.classes import TERRITORY_CAPTURE, WITHDRAWAL
 from kg.graph.clusters import DisjointSets, ancestors
 from kg.model.vocab import CKG, CKR, MERGE_FAMILIES, MERGED_GRAPH, RDF, RDFS, XSD, priority_rank
 from kg.sparql.internal import prefixed_query as internal_query
@@ -186,7 +187,7 @@ def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float
         return 0.0  # nothing places either in time: only one class, one place and one actor may say so
     if s_cls < 1.0 and not (s_place == 1.0 or shared):
         return 0.0  # two labels for one event need the same place or the same actors to say so
-    if s_cls < 1.0 and {"TerritoryCapture", "Withdrawal"} & (a.classes ^ b.classes):
+    if s_cls < 1.0 and {TERRITORY_CAPTURE, WITHDRAWAL} & (a.classes ^ b.classes):
         return 0.0  # a capture or a withdrawal is a happening of its own, not a name for the offensive
     return round(0.25 * s_cls + 0.3 * s_place + 0.2 * s_date + 0.25 * s_act, 4)
 

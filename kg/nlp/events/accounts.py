@@ -11,7 +11,7 @@ from typing import Iterable
 from spacy.tokens import Span, Token
 
 from kg.model.records import EventRecord
-from kg.nlp.events import classes as C
+from kg.model import classes as C
 from kg.nlp.events.anaphora import antecedent, sibling_class
 from kg.nlp.events.modality import anchor, blocked, current, nobody
 from kg.nlp.events.places_dates import context_place, date, place, report_date

@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.model.records import EventRecord
-from kg.nlp.events import classes as C
+from kg.model import classes as C
 from kg.nlp.events.places_dates import place_under, within
 from kg.nlp.events.words import word_set
 from kg.nlp.state import DocState

@@ -5,7 +5,7 @@ merge into the first."""
 from __future__ import annotations
 
 from kg.model.records import EventRecord
-from kg.nlp.events import classes as C
+from kg.model import classes as C
 from kg.nlp.events.places_dates import within
 from kg.nlp.state import DocState
 

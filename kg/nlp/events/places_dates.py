@@ -12,7 +12,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from kg.model.records import EventRecord
-from kg.nlp.events import classes as C
+from kg.model import classes as C
 from kg.nlp.events.words import word_set
 from kg.nlp.lexicon import patterns
 from kg.nlp.state import DocState, Mention

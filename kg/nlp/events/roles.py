@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.model.records import ActorRecord
-from kg.nlp.events import classes as C
+from kg.model import classes as C
 from kg.nlp.events.words import EventLexicon, word_set
 from kg.nlp.lexicon import fold, nationality_words
 from kg.nlp.names import generic_key, generic_label

@@ -9,7 +9,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from kg.nlp.events import classes as C
+from kg.model import classes as C
 from kg.nlp.events.words import EventLexicon, word_seq, word_set, word_value
 from kg.nlp.state import DocState, state
 

@@ -16,6 +16,7 @@ import os
 import time
 from functools import lru_cache
 
+from kg.model.classes import TERRITORY_CAPTURE
 from kg.model.vocab import ACLED_ACTOR_CATEGORIES, ACLED_EVENT_TYPES, ACLED_SUB_EVENT_TYPES, NON_STATE, STATE_CLASSES
 from kg.ops.exports.rows import Actor, EventRow, coord, distinct, label
 from kg.runtime.resources import data_file
@@ -84,7 +85,7 @@ def event_types(ev: EventRow) -> tuple[str, str]:
     type (Killing) gets none."""
     types = ACLED_EVENT_TYPES.get(ev.cls, ())
     subs = ACLED_SUB_EVENT_TYPES.get(ev.cls, ())
-    if ev.cls == "TerritoryCapture":
+    if ev.cls == TERRITORY_CAPTURE:
         return types[0] if types else "", CAPTURE.get(side(ev.actors("agent")), "")
     return (types[0] if types else ""), (subs[0] if subs else "")
 

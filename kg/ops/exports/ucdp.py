@@ -7,6 +7,8 @@ and dyad_name is the two sides' names when both are known (docs/exports.md).
 
 from __future__ import annotations
 
+from kg.model.classes import TERRITORY_CAPTURE
+from kg.model.classes import VIOLENT as CLASH_VIOLENT
 from kg.model.vocab import NON_STATE, STATE_CLASSES
 from kg.ops.exports.rows import Actor, EventRow, coord, distinct, label
 
@@ -20,8 +22,7 @@ COLUMNS = (
 WHERE_PREC = {"City": "1", "Town": "1", "Village": "1", "Neighbourhood": "1", "Facility": "1",
               "District": "3", "Province": "4", "Road": "5", "Region": "5", "Country": "6"}
 # classes that are organised violence in UCDP's sense; a protest, arrest or ceasefire is not
-VIOLENT = {"Offensive", "ArmedClash", "Airstrike", "Shelling", "Bombing", "TerritoryCapture",
-           "AttackOnCivilians", "Killing"}
+VIOLENT = CLASH_VIOLENT | {TERRITORY_CAPTURE}
 
 
 def _is(actors: list[Actor], classes: frozenset[str] | set[str]) -> bool:
