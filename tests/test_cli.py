@@ -73,7 +73,7 @@ def test_malformed_jsonl_line_is_reported_and_the_rest_loads(tmp_path):
         '{"text": "unterminated',
     ]) + "\n", encoding="utf-8")
     p = run_kg("ingest", str(f), store=store)
-    assert p.returncode == 0, p.stderr_text
+    assert p.returncode == 1, p.stderr_text  # an item failed: scripts must see it; the good one loads
     assert "batch.jsonl:2: malformed JSON" in p.stderr_text
     assert "1 loaded, 0 skipped (already in store), 1 failed" in p.stderr_text
 

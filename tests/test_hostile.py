@@ -138,7 +138,7 @@ def test_batch_skips_the_bad_and_loads_the_good(tmp_path):
     (d / "bad.txt").write_bytes(b"Rebels \xfa\xfb broken")
     (d / "lines.jsonl").write_text(json.dumps({"text": GOOD.replace("Tuesday", "Monday")}) + "\n{broken\n")
     p = run_kg("ingest", str(d), store=tmp_path / "s")
-    assert p.returncode == 0
+    assert p.returncode == 1  # items failed (exit 1), the good ones loaded
     assert "2 loaded, 0 skipped (already in store), 2 failed" in p.stderr_text
     assert "bad.txt" in p.stderr_text and "lines.jsonl:2" in p.stderr_text
 
@@ -198,7 +198,7 @@ def test_very_large_items_are_refused_in_one_line_and_the_rest_loads(tmp_path, k
         big.write_text(json.dumps({"text": GOOD.replace("Tuesday", "Friday")}) + "\n"
                        + json.dumps({"text": "word " * (2 * 1024 * 1024)}) + "\n")
     p = run_kg("ingest", str(d), store=tmp_path / "s", timeout=300)
-    assert p.returncode == 0 and "Traceback" not in p.stderr_text, p.stderr_text
+    assert p.returncode == 1 and "Traceback" not in p.stderr_text, p.stderr_text
     refused = [ln for ln in p.stderr_text.splitlines() if ln.startswith("kg: skipped:")]
     assert len(refused) == 1 and big.name in refused[0], refused
     loaded = 2 if kind == "10mb-jsonl-line" else 1
