@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -23,28 +22,20 @@ import sys  # noqa: E402
 sys.path.insert(0, str(ROOT))
 from kg.runtime.corpus import corpus_dir  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from article_copies import corpus_templates, put_copy  # noqa: E402
+
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2500, 5000, 10000])
     args = ap.parse_args()
-    import pyoxigraph as ox
-
-    from kg.nlp.extract import extract
     from kg.ops.merge import merge_store
-    from kg.graph.rdf import graph_triples
-    from kg.read.readers import article_from_text, decode_bytes
     from kg.store.embedded import EmbeddedStore
 
-    arts = []
-    for folder in ("dev", "homs-2015"):
-        for t in sorted((corpus_dir() / folder).glob("*.txt")):
-            arts.append(article_from_text(decode_bytes(t.read_bytes(), str(t)), source=str(t),
-                                          published=dt.date(2015, 10, 15)))
-    templates = [(ex.article.key, graph_triples(ex)) for ex in extract(arts)]
+    templates = corpus_templates(corpus_dir())
     print(f"{len(templates)} template articles")
-    date_rx = re.compile(r"^\d{4}-\d{2}-\d{2}$")
     with tempfile.TemporaryDirectory() as tmp:
         store = EmbeddedStore(Path(tmp) / "store")
         loaded = 0
@@ -55,15 +46,7 @@ def main() -> None:
                 shift = dt.timedelta(days=(loaded // len(templates)) % 365)
                 new = f"{key}x{loaded}"
 
-                def term(t):
-                    if isinstance(t, ox.NamedNode) and key in t.value:
-                        return ox.NamedNode(t.value.replace(key, new))
-                    if isinstance(t, ox.Literal) and t.datatype.value.endswith("#date") and date_rx.match(t.value):
-                        return ox.Literal((dt.date.fromisoformat(t.value) + shift).isoformat(), datatype=t.datatype)
-                    return t
-
-                store.put_graph(f"https://w3id.org/conflict-kg/id/article/{new}",
-                                [ox.Quad(term(q.subject), q.predicate, term(q.object)) for q in quads])
+                put_copy(store, key, quads, new, shift)
                 loaded += 1
             t_load = time.perf_counter() - t0
             r = merge_store(store)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 import tempfile
 import time
@@ -22,39 +21,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from kg.runtime.corpus import corpus_dir  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from article_copies import corpus_templates, put_copy  # noqa: E402
+
 
 def build_store(path: Path, articles: int):
     """An embedded store of `articles` copies of the corpus's article graphs, merged."""
-    import pyoxigraph as ox
-
-    from kg.graph.rdf import graph_triples
-    from kg.nlp.extract import extract
     from kg.ops.merge import merge_store
-    from kg.read.readers import article_from_text, decode_bytes
     from kg.store.embedded import EmbeddedStore
 
-    arts = []
-    for folder in ("dev", "homs-2015"):
-        for t in sorted((corpus_dir() / folder).glob("*.txt")):
-            arts.append(article_from_text(decode_bytes(t.read_bytes(), str(t)), source=str(t),
-                                          published=dt.date(2015, 10, 15)))
-    templates = [(ex.article.key, graph_triples(ex)) for ex in extract(arts)]
-    date_rx = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    templates = corpus_templates(corpus_dir())
     store = EmbeddedStore(path)
     for n in range(articles):
         key, quads = templates[n % len(templates)]
         shift = dt.timedelta(days=n // len(templates))
         new = f"{key}x{n}"
 
-        def term(t, key=key, new=new, shift=shift):
-            if isinstance(t, ox.NamedNode) and key in t.value:
-                return ox.NamedNode(t.value.replace(key, new))
-            if isinstance(t, ox.Literal) and t.datatype.value.endswith("#date") and date_rx.match(t.value):
-                return ox.Literal((dt.date.fromisoformat(t.value) + shift).isoformat(), datatype=t.datatype)
-            return t
-
-        store.put_graph(f"https://w3id.org/conflict-kg/id/article/{new}",
-                        [ox.Quad(term(q.subject), q.predicate, term(q.object)) for q in quads])
+        put_copy(store, key, quads, new, shift)
     merge_store(store)
     return store
 
