@@ -202,3 +202,38 @@ def test_non_empty_folder_that_is_not_a_store_is_refused(tmp_path):
     err = p.stderr_text.strip()
     assert p.returncode == 1 and len(err.splitlines()) == 1 and "not a kg store" in err, err
     assert sorted(x.name for x in folder.iterdir()) == ["todo.txt"]
+
+
+def test_read_only_open_outlives_a_writers_compaction(tmp_path, monkeypatch):
+    """A read-only open that meets a file the writer just deleted (RocksDB reports it missing, as
+    Corruption) retries and opens; one that keeps meeting it reports damage in one line. CI saw
+    the race once: `kg query` beside a running ingest said the store was damaged."""
+    from kg.store import embedded
+    from kg.store.base import StoreError
+
+    store = tmp_path / "store"
+    embedded.EmbeddedStore(store).close()
+    real = ox.Store.read_only
+    calls = {"n": 0}
+
+    def flaky(path: str) -> ox.Store:
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise RuntimeError("Corruption: IO error: No such file or directory: While open a file "
+                               f"for random read: {path}/000042.sst")
+        return real(path)
+
+    monkeypatch.setattr(embedded, "READ_ONLY_RETRIES", (0.0,) * 3)
+    monkeypatch.setattr(embedded.ox.Store, "read_only", staticmethod(flaky))
+    s = embedded.EmbeddedStore(store, read_only=True)
+    assert calls["n"] == 3 and s.count() > 0
+    s.close()
+
+    calls["n"] = -100  # never opens
+    try:
+        embedded.EmbeddedStore(store, read_only=True)
+    except StoreError as e:
+        assert "damaged" in str(e) and str(store) in str(e) and "\n" not in str(e)
+    else:
+        raise AssertionError("a file missing on every try must be reported")
+    assert calls["n"] == -96  # the first try and three retries

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,32 @@ def _describe_damage(path: Path, e: RuntimeError) -> str:
             "away and ingest the articles again")
 
 
+#: pauses (seconds) between read-only opens that met a file the writer had just deleted
+READ_ONLY_RETRIES = (0.05, 0.2, 0.5, 1.0, 2.0)
+
+
+def _open_db(path: Path, read_only: bool) -> ox.Store:
+    """Open the RocksDB folder. A read-only open lists the live files, then opens them; a writer
+    compacting in between deletes one of them and the open reports it missing ("No such file",
+    seen as Corruption). That is a race, not damage, so a read-only open retries a few times; a
+    writable open is alone on the store (the LOCK file), so its Corruption is real."""
+    pauses = iter(READ_ONLY_RETRIES if read_only else ())
+    while True:
+        try:
+            return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as e:
+            if not _vanished_file(e) or (pause := next(pauses, None)) is None:
+                raise StoreError(_describe_os_error(path, e)) from None
+        except RuntimeError as e:  # RocksDB's Corruption: a torn MANIFEST, a lost file
+            if not _vanished_file(e) or (pause := next(pauses, None)) is None:
+                raise StoreError(_describe_damage(path, e)) from None
+        time.sleep(pause)
+
+
+def _vanished_file(e: Exception) -> bool:
+    return "no such file" in str(e).lower()
+
+
 def _refuse_foreign_folder(path: Path) -> None:
     """A non-empty folder that is not an Oxigraph store (no RocksDB CURRENT file) is refused:
     opening it would silently write a database into, say, a folder of articles."""
@@ -72,12 +99,7 @@ class EmbeddedStore(Store):
         # (the same actors and places again), and skipping them halves the cost of a write
         self._entities_written: set[ox.Quad] = set()
         _refuse_foreign_folder(self.path)
-        try:
-            self._db = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
-        except OSError as e:
-            raise StoreError(_describe_os_error(self.path, e)) from None
-        except RuntimeError as e:  # RocksDB's Corruption: a torn MANIFEST, a lost file
-            raise StoreError(_describe_damage(self.path, e)) from None
+        self._db = _open_db(self.path, read_only)
         if not read_only:
             self._ensure_ontology()
             if self._needs_entities():
@@ -102,10 +124,7 @@ class EmbeddedStore(Store):
         except StoreError as e:
             raise StoreError(f"{e} (store {self.path} needs a one-off upgrade, its entities graph; "
                              "rerun when no other kg process writes to it)") from None
-        try:
-            self._db = ox.Store.read_only(str(self.path))
-        except OSError as e:
-            raise StoreError(_describe_os_error(self.path, e)) from None
+        self._db = _open_db(self.path, True)
 
     def rebuild_entities(self) -> int:
         """Derive the entities graph from every article graph (one pass over the store, one
