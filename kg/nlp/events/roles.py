@@ -28,7 +28,8 @@ def agents(st: DocState, t: Token, cls: str, lex: EventLexicon) -> list[str]:
     """The doers of the event a trigger names, by the first of these readings that finds any."""
     gerund = t.tag_ == "VBG" and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")  # "Fighting between X and Y"
     if t.pos_ == "VERB" and not gerund:
-        return _verbal_agents(st, t)
+        by_event = _event_subject_agents(st, t, lex)
+        return _verbal_agents(st, t) if by_event is None else by_event
     found = _phrase_agents(st, t, cls) or _modifier_agents(st, t, cls) or _light_verb_agents(st, t, cls, lex)
     if cls == C.ARMED_CLASH and not found:
         # "clashes between X and Y" already handled; "fighting with X" names one side
@@ -40,12 +41,25 @@ def agents(st: DocState, t: Token, cls: str, lex: EventLexicon) -> list[str]:
 def _verbal_agents(st: DocState, t: Token) -> list[str]:
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children):
         return [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
-    found = subject_actors(st, t)
-    if not found:
-        # "A missile fired by Houthi rebels struck ...": the weapon's firer
-        found = [a for sb in t.children if sb.dep_ == "nsubj" for c in sb.children if c.dep_ == "acl"
-                 for ag in c.children if ag.dep_ == "agent" for g in ag.children for a in actor_in(st, g)]
-    return found
+    return subject_actors(st, t) or [a for sb in t.children if sb.dep_ == "nsubj" for a in _fired_by(st, sb)]
+
+
+def _fired_by(st: DocState, sb: Token) -> list[str]:
+    """'A missile fired by Houthi rebels struck ...': the weapon's firer."""
+    return [a for c in sb.children if c.dep_ == "acl"
+            for ag in c.children if ag.dep_ == "agent" for g in ag.children for a in actor_in(st, g)]
+
+
+def _event_subject_agents(st: DocState, t: Token, lex: EventLexicon) -> list[str] | None:
+    """'An Israeli strike on a Hezbollah position killed three fighters': when the subject of
+    the verb is itself an event noun, that noun's account names the doers (its modifier,
+    possessor or by-phrase) and the verb only adds the toll and the victims, so the verb claims
+    no doer of its own -- never the actors of the noun's 'on' phrase, who are what it hit. None
+    when the subject is not an event noun."""
+    for sb in t.children:
+        if sb.dep_ == "nsubj" and sb.pos_ == "NOUN" and (sb.lemma_.lower() in lex.nouns or sb.lower_ in lex.nouns):
+            return _fired_by(st, sb)
+    return None
 
 
 def _phrase_agents(st: DocState, t: Token, cls: str) -> list[str]:
