@@ -9,6 +9,7 @@ import re
 
 from spacy.tokens import Token
 
+from kg.nlp.events.cumulative import is_tally
 from kg.nlp.events.words import EventLexicon, word_set
 
 DENY = word_set("modality", "deny")
@@ -54,6 +55,8 @@ def _chain(t: Token) -> list[Token]:
 
 def _background(t: Token) -> bool:
     """A standing state of things told with the trigger or its verb, not a happening."""
+    if is_tally(t):
+        return True  # "450 soldiers have been killed in such attacks so far this year"
     verb = t if t.pos_ in ("VERB", "AUX") else anchor(t)
     for v in {t, verb}:
         for c in v.children:

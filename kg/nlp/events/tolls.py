@@ -12,6 +12,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.nlp.events.cumulative import combined, is_tally
 from kg.nlp.events.words import EventLexicon, word_seq, word_set, word_value
 from kg.nlp.state import state
 
@@ -107,6 +108,8 @@ def _toll_at(doc: Doc, toks: list[Token], k: int, lex: EventLexicon) -> tuple[in
     """(count, weak) of the reading that starts at k; a weak one does not outweigh a figure."""
     tok = toks[k]
     prev_w = toks[k - 1].lower_ if k else ""
+    if is_tally(tok, count=True):
+        return None  # "450 soldiers have been killed so far this year": a running total
     if tok.lower_ in NO_ONE and prev_w == "no" or tok.lower_ == "nobody":
         # "No one was killed": a stated toll of zero, which a count elsewhere outweighs
         if any(x.lower_ in lex.death or x.lemma_.lower() in lex.death for x in toks[k + 1 : k + 4]):
@@ -180,7 +183,7 @@ def _closed_by_death(toks: list[Token], k: int, lex: EventLexicon) -> int | None
             extra += 1  # "five bandits and a soldier were killed": six
             continue
         if w in lex.death or x.lemma_.lower() in lex.death:
-            return extra + _tail_counts(toks, j)
+            return None if combined(toks, j, INJURY) else extra + _tail_counts(toks, j)
     return None
 
 
