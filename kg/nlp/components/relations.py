@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.lexicon import relation_words as lex
+from kg.nlp.relations.attribution import spread_attribution
 from kg.nlp.relations.families import FAMILIES, opens
 from kg.nlp.relations.reading import Reading
 from kg.nlp.state import Mention, state
@@ -32,15 +33,15 @@ class Relations:
         irregular = lex()["irregular_forms"]
         table = st.tokens(doc)
         lemmas = table.lemma(doc)
-        for sent in doc.sents:
-            if len(sent) > 250:
-                continue  # a list or broken text, not a sentence: nothing reliable to read
+        sents = [s for s in doc.sents if len(s) <= 250]  # longer: a list or broken text, nothing reliable
+        for sent in sents:
             # one pass for the words of the sentence; each family runs only when one of its words
             # is there (most sentences hold none)
             words = sentence_words(table, lemmas, sent, irregular)
             for row in FAMILIES:
                 if opens(words, row):
                     row.read(rd, sent)
+        spread_attribution(rd, sents)
         rd.supersede()
         return doc
 
