@@ -85,6 +85,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
             cluster = _local_cluster(distributed, workers)
             client = distributed.Client(cluster, timeout=CONNECT_TIMEOUT_S)
         else:
+            _probe(scheduler)
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as e:
         if cluster is not None:
@@ -97,6 +98,21 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _probe(address: str) -> None:
+    """Refuse at once a TCP scheduler nobody listens on. Why: Dask's client retries a refused
+    connection until its timeout, so a typo in the address cost CONNECT_TIMEOUT_S of silence."""
+    import socket
+
+    from distributed.comm import parse_address, parse_host_port
+
+    scheme, loc = parse_address(address)
+    if scheme not in ("tcp", "tls"):
+        return
+    host, port = parse_host_port(loc, default_port=8786)
+    with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S):
+        pass
 
 
 def _local_cluster(distributed: Any, workers: int) -> Any:
