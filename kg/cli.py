@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from kg import __version__
+from kg.commands import bulk as bulk_commands
 from kg.commands import feeds as feed_commands
 from kg.commands import report as report_commands
 from kg.commands.common import (UsageProblem, check_output, echo_article, endpoint_option, fail, ingest_stopped,
@@ -48,10 +49,12 @@ def cli() -> None:
               help="A progress line with articles/s (default: when stderr is a terminal).")
 @click.option("--merge/--no-merge", "do_merge", default=True, show_default=True,
               help="Re-group event accounts into merged events after loading (kg merge).")
+@bulk_commands.executor_option
+@bulk_commands.scheduler_option
 @store_option
 @endpoint_option
 def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_size, quiet, workers, progress,
-           do_merge, store_path, endpoint) -> None:
+           do_merge, executor, scheduler, store_path, endpoint) -> None:
     """Read articles (.txt, .html, .jsonl, folders, - for stdin) into the graph, one named graph each.
 
     \b
@@ -63,7 +66,10 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
     Exit status: 0 every item loaded or already in the store; 1 any item failed (the good
     ones are still loaded; each failure is one "kg: skipped:" line) or the store failed;
     2 bad usage; 130/143 interrupted (SIGINT/SIGTERM)."""
+    run_on = bulk_commands.make_executor(executor, scheduler, workers)  # None: this machine (--workers)
     if feed_mode(feed_urls, feeds_file, paths, (published, outlet, url)):
+        if run_on is not None:
+            raise UsageProblem("--executor dask applies to PATHs, not to --feed/--feeds")
         ingest_feeds(feed_urls, feeds_file, store_path, endpoint, replace=replace, batch_size=batch_size,
                       quiet=quiet, workers=workers, progress=progress, merge=do_merge)
         return
@@ -91,7 +97,7 @@ def ingest(paths, feed_urls, feeds_file, published, outlet, url, replace, batch_
         run = Ingest(store, replace=replace, on_error=lambda msg: echo(f"kg: skipped: {one_line(msg)}"),
                      on_article=None if quiet or bar else echo_article,  # the progress line replaces them
                      on_progress=bar.update if bar else None, batch_size=batch_size, workers=workers,
-                     merge=do_merge)
+                     merge=do_merge, executor=run_on)
         try:
             report = run.run(read_all(list(paths), outlet=outlet, url=url, published=pub),
                              loading=bar or nullcontext())
@@ -463,6 +469,8 @@ def merge(window, threshold, undo, store_path, endpoint) -> None:
 cli.add_command(feed_commands.watch)
 cli.add_command(feed_commands.feeds)
 cli.add_command(report_commands.report)
+cli.add_command(bulk_commands.extract)
+cli.add_command(bulk_commands.load)
 
 
 def main() -> None:

@@ -76,7 +76,7 @@ class Ingest:
     """One ingest run into a store: skip check, extraction, write-behind, counts, then the merge.
 
     Streams: items are read, checked against the store, extracted (spaCy batches of
-    `batch_size`, in `workers` processes) and written a batch at a time, so memory does not grow
+    `batch_size`, in `workers` processes or on `executor`) and written a batch at a time, so memory does not grow
     with the input. An article counts as loaded only once the store has confirmed its graph.
     With merge=True the run also keeps the merged graph right: the merge-pending mark is written
     before the first article, `kg merge` runs after the load, and the mark is dropped once it has
@@ -97,6 +97,7 @@ class Ingest:
         collect_iris: bool = False,
         before_first_write: Callable[[], None] | None = None,
         merge: bool = False,
+        executor: Any = None,
     ) -> None:
         self.store = store
         self.replace = replace
@@ -107,6 +108,7 @@ class Ingest:
         self.workers = workers
         self.collect_iris = collect_iris
         self.merge = merge
+        self.executor = executor  # any object with parallel.LocalExecutor's article_graphs (None: that one)
         self._before_first_write = before_first_write
         self._written_yet = False
         self.report: IngestReport | None = None
@@ -151,7 +153,10 @@ class Ingest:
         self.report = report = IngestReport()
         self._writer = writer = WriteBehind(self._write, self._count,
                                             background=getattr(self.store, "background_writes", False))
-        graphs = parallel.article_graphs(self._fresh(items), workers=self.workers, batch_size=self.batch_size)
+        if self.executor is not None:  # e.g. a Dask cluster (kg/ops/distributed.py)
+            graphs = self.executor.article_graphs(self._fresh(items), batch_size=self.batch_size)
+        else:
+            graphs = parallel.article_graphs(self._fresh(items), workers=self.workers, batch_size=self.batch_size)
         try:
             for batch in batched(self._extracted(graphs), self.batch_size):
                 self._flush(batch)

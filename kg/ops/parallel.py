@@ -302,8 +302,6 @@ def graphs_in_workers(
 def _results(batch: list[Article],
              fut: Future[list[tuple[bytes, int] | str]]) -> Iterator[tuple[Article, list[Any] | Failed]]:
     """A finished batch's articles with their quads (or their failure)."""
-    import pyoxigraph as ox
-
     try:
         graphs = fut.result()
     except BrokenProcessPool:
@@ -315,6 +313,15 @@ def _results(batch: list[Article],
         if pending() is not None:
             raise Interrupted(pending()) from None
         raise WorkerError("an extraction worker died (out of memory or killed); rerun to resume") from None
+    yield from decoded(batch, graphs)
+
+
+def decoded(batch: list[Article],
+            graphs: list[tuple[bytes, int] | str]) -> Iterator[tuple[Article, list[Any] | Failed]]:
+    """A batch's articles with the quads a worker sent back as N-Triples (or their failure):
+    what every executor that extracts in other processes hands to the ingest."""
+    import pyoxigraph as ox
+
     for art, got in zip(batch, graphs):
         if isinstance(got, str):
             yield art, Failed(got)
@@ -333,3 +340,15 @@ def article_graphs(
     if workers <= 1:
         return graphs_in_process(articles, batch_size=batch_size)
     return graphs_in_workers(articles, workers=workers, batch_size=batch_size)
+
+
+@dataclass
+class LocalExecutor:
+    """Extraction on this machine (in this process, or in `workers` processes): the default
+    executor. Another executor (kg/ops/distributed.py) has the same `article_graphs` method."""
+
+    workers: int = 1
+
+    def article_graphs(self, articles: Iterable[Article], *,
+                       batch_size: int = 16) -> Iterator[tuple[Article, list[Any] | Failed]]:
+        return article_graphs(articles, workers=self.workers, batch_size=batch_size)
