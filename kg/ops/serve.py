@@ -24,8 +24,9 @@ What it guarantees, and why:
   per worker process; 503 when exceeded). `kg serve` runs queries in worker processes and kills
   one that overruns (see serve_workers.ProcessSparqlService): a thread cannot be stopped.
 - Hostile clients: a request body must have a valid Content-Length of at most 1 MB (else
-  400/411/413, without reading it), every read has a timeout (--read-timeout, then 408 or the
-  connection is closed), at most --max-connections connections are served at once (503 beyond),
+  400/411/413, without reading it), each request must arrive whole (line, headers, body)
+  within --read-timeout of the server waiting for it (then 408 or the connection is closed: a
+  client dribbling a byte a second is cut off too), at most --max-connections connections are served at once (503 beyond),
   errors the HTTP library raises itself answer in one plain line, and log lines escape
   non-printable characters.
 - The default graph is the union of all graphs, and kg's prefixes (ckg:, ckr:, schema: ...) are
@@ -80,7 +81,7 @@ class ServeConfig:
     allow_service: bool = False
     quiet: bool = False
     max_memory_mb: int = 1024  # per query worker (RLIMIT_DATA); a result body may be a quarter of it
-    read_timeout_s: float = 10.0  # per read of a request's headers or body
+    read_timeout_s: float = 10.0  # for a whole request (line, headers, body) to arrive
     max_connections: int = 256  # served at once; beyond: 503 at once
     allow_hosts: tuple[str, ...] = ()  # Host names answered besides the local ones ("*": any)
     cors_origin: str | None = None  # the one origin whose pages may read answers

@@ -4,8 +4,10 @@ the log. Queries are answered by a SparqlService (kg/ops/serve.py); nothing here
 Why each guard (each found by a hostile-client probe, issue 15):
 - Content-Length must be digits and at most MAX_BODY, else 400/413 at once, body unread (a
   length of -1 read the whole stream: 200 MB accepted); a chunked body is 411.
-- Every read of a connection has a timeout (ServeConfig.read_timeout_s): a body shorter than its
-  length is 408, an idle connection is closed (1,030 idle sockets had locked every client out).
+- Each request has a deadline for its reading (ServeConfig.read_timeout_s, from the moment the
+  server waits for it: request line, headers and body together): a body shorter than its length
+  is 408, an idle or dribbling connection is closed (1,030 idle sockets had locked every client
+  out; with a timeout per read, a client sending a byte a second held its connection for ever).
 - At most ServeConfig.max_connections connections at once; the next gets 503 and is closed.
 - Host must name this server (DNS rebinding: a page on evil.example whose name is made to point
   to 127.0.0.1 sends `Host: evil.example`); CORS only for the one --cors origin.
@@ -16,6 +18,7 @@ Why each guard (each found by a hostile-client probe, issue 15):
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import re
 import socket
@@ -68,6 +71,31 @@ def host_allowed(host: str | None, names: set[str], port: int, any_ip: bool) -> 
     return False
 
 
+class DeadlineReader(io.RawIOBase):
+    """A socket's reading side under a deadline the handler moves at each request: every recv
+    waits at most for what is left of it, so the time a request may take to arrive is bounded
+    whatever its pace. The socket's own timeout (for writing the answer) is restored after."""
+
+    def __init__(self, sock: socket.socket, per_op_timeout: float) -> None:
+        super().__init__()
+        self.sock = sock
+        self.per_op_timeout = per_op_timeout
+        self.deadline = time.monotonic() + per_op_timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("request deadline passed")
+        self.sock.settimeout(min(left, self.per_op_timeout))
+        try:
+            return self.sock.recv_into(buf)
+        finally:
+            self.sock.settimeout(self.per_op_timeout)
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "conflict-kg"
     service: SparqlService  # set on the subclass made by make_http_server
@@ -76,8 +104,17 @@ class Handler(BaseHTTPRequestHandler):
     _t0 = 0.0
 
     def setup(self) -> None:
-        self.timeout = self.service.config.read_timeout_s  # every read of the socket
+        self.timeout = self.service.config.read_timeout_s  # each write of the answer
         super().setup()
+        self.rfile.close()  # the library's reader: every read here goes through the deadline
+        self._reader = DeadlineReader(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        """The deadline starts when the server waits for a request, not at its first byte: an idle
+        keep-alive connection has the same time to send one as a new connection."""
+        self._reader.deadline = time.monotonic() + self.service.config.read_timeout_s
+        super().handle_one_request()
 
     def _log(self, line: str) -> None:
         if not self.service.config.quiet:
@@ -194,8 +231,8 @@ class Handler(BaseHTTPRequestHandler):
             data = b""
         if len(data) < length:
             self.close_connection = True
-            raise Refused(408, f"the body was shorter than its Content-Length ({length:,} bytes) within "
-                               f"{self.service.config.read_timeout_s:g} s")
+            raise Refused(408, f"the request did not arrive whole within {self.service.config.read_timeout_s:g} s "
+                               f"(body shorter than its Content-Length, {length:,} bytes, or sent too slowly)")
         return data.decode("utf-8", "replace")
 
     def do_POST(self) -> None:  # noqa: N802

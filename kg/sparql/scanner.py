@@ -26,15 +26,30 @@ import re
 
 __all__ = ["code_only", "is_update", "matching_brace", "uses_service"]
 
-# a name run (variable, prefixed name, keyword, number; PN_LOCAL escapes included) or a character
-# that opens or closes something; a run is a keyword only when it is the whole run (`?select`,
-# `ex:a.FILTER` and `ex:a\\'FILTER` are names), leading dots aside (`?o .FILTER(`)
-_SPECIAL = re.compile(r"(?:[\w.:?$\-]|\\.)+|[#<\"'\\(){}]")
+_RUN = r"[\w.:?$\-]"  # a character of a name run (variable, prefixed name, keyword, number)
+# One regex skips, in C, to the next thing that opens or closes something (a comment, a string, a
+# `<`, brackets, a PN_LOCAL escape: `ex:a\'b` holds no string); the Python loop runs once per such
+# token, not once per name or per character. Linear: the skip is one character class, the repeats
+# are unrolled (`x*(?:\\.x*)*`: nothing to retry), and once a branch's first character matched its
+# tail cannot fail (`\Z` ends the text), so the engine never backtracks into what it has read.
+_LEX = re.compile(
+    r"[^#\"'<(){}\\]*"
+    r"(?:(?P<comment>#[^\n]*)"
+    r'|(?P<long>"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*(?:"""|\\)?'
+    r"|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*(?:'''|\\)?)"
+    r'|(?P<short>"[^"\\\n\r]*(?:\\[\s\S][^"\\\n\r]*)*(?:"|\\)?'
+    r"|'[^'\\\n\r]*(?:\\[\s\S][^'\\\n\r]*)*(?:'|\\)?)"
+    r"|(?P<lt><)|(?P<brackets>[(){}]+)"
+    rf"|(?P<escaped>\\.{_RUN}*(?:\\.{_RUN}*)*)"
+    r"|(?P<backslash>\\)|\Z)"
+)
+# a name run, read where a keyword may be; the run is a keyword only when it is the whole run
+# (`?select`, `ex:a.FILTER` and `ex:a\'FILTER` are names), leading dots aside (`?o .FILTER(`)
+_NAME_RUN = re.compile(rf"(?:{_RUN}|\\.)+")
+_KEYWORD_HINT = re.compile("FILTER|BIND|SELECT|HAVING|BY")  # in upper-cased text: runs worth reading
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_STRING_STOP = {'"': re.compile(r'["\\\n\r]'), "'": re.compile(r"['\\\n\r]")}
-_LONG_STOP = {'"': re.compile(r'["\\]'), "'": re.compile(r"['\\]")}
-_OPENERS = set("#<\"'\\(){}")
 _NOT_NEWLINE = re.compile(r"[^\n]")
+_BRACE = re.compile(r"[{}]")
 # keywords after which the next `(` opens an expression, and those after which every `(` does
 # until the next brace (projections, HAVING, ORDER BY, GROUP BY)
 _NEXT_PAREN = {"FILTER", "BIND"}
@@ -42,26 +57,6 @@ _UNTIL_BRACE = {"SELECT", "HAVING", "BY"}
 _SERVICE = re.compile(r"(?<![?$\w:])SERVICE\b", re.IGNORECASE)
 _UPDATE_WORD = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\s{}()]+|[{}()]")
-
-
-def _string_end(s: str, start: int) -> int:
-    """End (exclusive) of the string literal opening at `start`."""
-    q = s[start]
-    long = s.startswith(q * 3, start)
-    stop, i = (_LONG_STOP if long else _STRING_STOP)[q], start + (3 if long else 1)
-    while True:
-        m = stop.search(s, i)
-        if m is None:
-            return len(s)
-        j = m.start()
-        if s[j] == "\\":
-            i = j + 2
-        elif not long:
-            return j + 1 if s[j] == q else j  # a line end: unterminated
-        elif s.startswith(q * 3, j):
-            return j + 3
-        else:
-            i = j + 1
 
 
 def _ends_operand(c: str) -> bool:
@@ -108,44 +103,64 @@ class _Context:
             self.until_brace = True
 
 
+def _read_keywords(s: str, start: int, end: int, ctx: _Context) -> None:
+    """The keywords among the name runs of s[start:end], text between two tokens. Most such text
+    holds none: one upper-cased search in C says so before any run is read."""
+    if not _KEYWORD_HINT.search(s[start:end].upper()):
+        return
+    for m in _NAME_RUN.finditer(s, start):
+        if m.start() >= end:
+            break
+        word = m.group().lstrip(".").upper()
+        if word in _NEXT_PAREN or word in _UNTIL_BRACE:
+            ctx.keyword(word)
+
+
 def _blanked_spans(s: str) -> list[tuple[int, int]]:
-    """(start, end) of every comment, string literal and IRI, in order."""
+    """(start, end) of every comment, string literal and IRI, in order.
+
+    Between two tokens lie name runs and operators: they are read only for a keyword (which
+    decides what a later `(` opens) and, at a `<`, for the last syntax character (does it end an
+    operand?): the last non-blank character since the previous token, else what that token left."""
     spans: list[tuple[int, int]] = []
     ctx = _Context()
-    i, n, last = 0, len(s), ""  # last: the last syntax character before i
+    brackets = {"(": ctx.open_paren, ")": ctx.close, "{": ctx.open_brace, "}": ctx.close_brace}
+    i, mark, last, n = 0, 0, "", len(s)  # mark: where the previous token ended
     while i < n:
-        m = _SPECIAL.search(s, i)
-        if m is None:
+        m = _LEX.match(s, i)
+        kind, i = m.lastgroup, m.end()
+        if kind is None:  # the end of the text
             break
-        j, c = m.start(), s[m.start()]
-        between = s[i:j].rstrip()
-        if between:
-            last = between[-1]
-        if m.end() - j > 1 or c not in _OPENERS:  # a name run
-            word = m.group(0).lstrip(".").upper()
-            if word in _NEXT_PAREN or word in _UNTIL_BRACE:
-                ctx.keyword(word)
-            i, last = m.end(), m.group(0)[-1]
-        elif c == "#":
-            end = s.find("\n", j)
-            i = n if end < 0 else end
-            spans.append((j, i))
-        elif c in "\"'":
-            i = _string_end(s, j)
-            spans.append((j, i))
-            last = c
-        elif c == "\\":  # a lone backslash at the end of the text
-            i = j + 1
-        elif c == "<":
+        j = m.start(kind)
+        if j > mark:
+            _read_keywords(s, mark, j, ctx)
+        if kind == "brackets":
+            for c in s[j:i]:
+                brackets[c]()
+            mark, last = i, s[i - 1]
+        elif kind == "lt":
+            between = s[mark:j].rstrip()
             iri = _IRIREF.match(s, j)
-            if iri is None or (ctx.in_expression() and _ends_operand(last)):
-                i, last = j + 1, "<"  # less-than
+            if iri is None or (ctx.in_expression() and _ends_operand(between[-1] if between else last)):
+                mark, last = i, "<"  # less-than
             else:
                 spans.append((j, iri.end()))
-                i, last = iri.end(), ">"
-        else:
-            {"(": ctx.open_paren, ")": ctx.close, "{": ctx.open_brace, "}": ctx.close_brace}[c]()
-            i, last = j + 1, c
+                i = mark = iri.end()
+                last = ">"
+        elif kind in ("long", "short"):
+            spans.append((j, i))
+            mark, last = i, s[j]
+        elif kind == "escaped":
+            mark, last = i, s[i - 1]
+        else:  # a comment or a lone backslash: no syntax character of its own
+            between = s[mark:j].rstrip()
+            if between:
+                last = between[-1]
+            mark = i
+            if kind == "comment":
+                spans.append((j, i))
+    if n > mark:
+        _read_keywords(s, mark, n, ctx)
     return spans
 
 
@@ -164,13 +179,13 @@ def code_only(sparql: str) -> str:
 def matching_brace(code: str, open_: int) -> int:
     """Index of the `}` closing the `{` at open_ in code_only text, -1 if none."""
     depth = 0
-    for i in range(open_, len(code)):
-        if code[i] == "{":
+    for m in _BRACE.finditer(code, open_):
+        if m.group() == "{":
             depth += 1
-        elif code[i] == "}":
+        else:
             depth -= 1
             if depth == 0:
-                return i
+                return m.start()
     return -1
 
 
