@@ -4,8 +4,8 @@ store that holds them all, is no node two real entities, and are shared places l
 A node is an IRI: article graphs merge by IRI alone (DESIGN.md), so the store holding every article
 is the union of their graphs and one IRI is one node in it. Real entities come from the gold, not
 from the system: gold actors and places of different articles are one real entity when they share
-a theatre, a kind and a gold type and one's canonical name is among the other's names (a country
-is one entity whether a gold file lists it as an actor or as a place).
+a kind and one's canonical name is among the other's names, within the scope `_slot` gives (a
+country is one entity whether a gold file lists it as an actor or as a place).
 
 A real entity's nodes are
 - the nodes its gold entries were aligned with, article by article (the one-to-one matching of
@@ -44,6 +44,7 @@ class Entry:
     name: str
     names: set[str]
     node: str | None  # the node it was aligned with in its article, if any
+    country: str = ""  # the gold country of an actor, folded
     real: int = -1
 
 
@@ -58,20 +59,34 @@ class ArticleView:
 def article_view(article: str, gold: dict[str, Any], result: dict[str, Any], view: dict[str, Any]) -> ArticleView:
     """Gold entries of one article and its nodes' folded names, from score_article's `identity`."""
     theatre = gold.get("theatre") or ""
+    country_of = {a["name"]: norm_name(a.get("country") or "") for a in gold.get("actors") or []}
     entries = []
     for kind, name, (_, typ), names, node in result["identity"]:
+        country = country_of.get(name, "") if kind == "actor" else ""
         kind = "country" if typ == "Country" else kind
-        entries.append(Entry(article, kind, theatre, typ or "", name, set(names), node))
+        entries.append(Entry(article, kind, theatre, typ or "", name, set(names), node, country))
     node_names = {n: {norm_name(x) for x in it.names} for part in ("actors", "places") for n, it in view[part].items()}
     return ArticleView(article, entries, node_names)
+
+
+def _slot(e: Entry) -> tuple[str, ...]:
+    """Where an entry's real entity may be found: places by theatre and gold type (the gold calls
+    a province "Hama" beside the city of Hama); actors of one gold country whatever their gold type
+    (outlets' annotators type "Afghan forces" Army or StateForce); a proper name without a country
+    (Islamic State, the UN) anywhere, a lower-case side without one ("rebels") in its theatre only."""
+    if e.kind == "place":
+        return (e.kind, e.theatre, e.type)
+    if e.country:
+        return (e.kind, e.country)
+    return (e.kind, "" if any(c.isupper() for c in e.name) else e.theatre)
 
 
 def group_real(entries: list[Entry]) -> int:
     """Give every entry its real entity (entry.real); returns how many real entities there are."""
     sets = DisjointSets(len(entries))
-    by_slot: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    by_slot: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, e in enumerate(entries):
-        by_slot[(e.theatre, e.kind, e.type)].append(i)
+        by_slot[_slot(e)].append(i)
     for idx in by_slot.values():
         for x in idx:
             for y in idx:
