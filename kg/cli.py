@@ -358,11 +358,14 @@ def ontology_check(no_data, store_path, endpoint) -> None:
 @click.option("--explain", is_flag=True, help="List every disagreement with the gold, article by article.")
 @click.option("--merging", is_flag=True,
               help="Also load the folder into one store, run kg merge, and score the grouping of accounts.")
+@click.option("--identity", is_flag=True,
+              help="Also load the folder into one store and report identity across articles: real entities "
+                   "that are one node, wrong merges, shared places linked to GeoNames.")
 @click.option("--folds", type=click.IntRange(min=2), default=None, metavar="K",
               help="Also report K folds grouped by theatre (an article's theatre in one fold only) and "
                    "their mean: the figure to quote. Fold 0 is the check split.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fold assignment.")
-def evaluate(gold_dir, json_out, per_article, explain, merging, folds, seed) -> None:
+def evaluate(gold_dir, json_out, per_article, explain, merging, identity, folds, seed) -> None:
     """Score extraction against gold annotations (NAME.txt + NAME.gold.json) in GOLD_DIR."""
     from kg.ops.evaluate import EvaluationError, evaluate_dir, render_explanations, render_report
     from kg.ops.folds import evaluate_folds, render_folds
@@ -388,6 +391,11 @@ def evaluate(gold_dir, json_out, per_article, explain, merging, folds, seed) -> 
                    f"(of events the extractor found: {f(m['pairwise_recall_of_found_events'])}); "
                    f"{m['real_events_in_several_articles']} real events told by several articles, "
                    f"{split} of them split over several merged events")
+    if identity:
+        from kg.ops.evaluation.identity import evaluate_identity, render_identity
+
+        report["identity"] = evaluate_identity(Path(gold_dir))
+        click.echo(render_identity(report["identity"], details=explain))
     if json_out:
         import json
 
