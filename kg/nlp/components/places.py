@@ -65,6 +65,7 @@ class PlaceFinder:
         self.actor_names = {fold(n) for a in lex for n in [a.name, *a.aliases, *a.acronyms]}
         self._resolved: dict[tuple[str, tuple[str, ...], str | None], GazPlace | None] = {}
         self._named = NamedDivisions()
+        self._ctx0: list[str] = []
         self._where: list[tuple[int, str]] = []  # (token, country) of each place resolved in the first pass
 
     def __call__(self, doc: Doc) -> Doc:
@@ -73,6 +74,7 @@ class PlaceFinder:
         self._resolved = {}
         spans = find_candidates(doc, tok, self.gaz)
         _count_countries(doc, st, tok, spans)
+        self._ctx0 = [c for c, _ in st.countries.most_common()]  # what _description may ask with
         named = self._select(doc, st, tok, spans)
         # first pass: unambiguous or strongly cued places add to the country context, and the
         # divisions named hold the namesakes that lie inside them
@@ -88,7 +90,8 @@ class PlaceFinder:
         for start, text, p in first:
             if p is not None and plausible(self.gaz, p, text, ctx):
                 self._named.add(self.gaz, p)
-                self._where.append((start, p.cc))
+                if p.cls != "Country":  # a country in the sentence is often an actor, not where
+                    self._where.append((start, p.cc))
         for cand, text in named:
             found = self._place(doc, st, cand, text, ctx)
             if found is not None:
@@ -153,7 +156,7 @@ class PlaceFinder:
         if not (is_people_word(f) or is_vacuous(doc, s, e)):
             return False
         if level in ("Province", "Region"):
-            p = resolve_place(text, countries=(), level="Province", gaz=self.gaz)
+            p = resolve_place(text, countries=self._ctx0, level="Province", gaz=self.gaz)
             return p is None  # "Somali Region", Cameroon's "West region"
         return is_people_word(f) or not self.gaz.is_known_name(text) or any(
             is_people_word(fold(t.text)) for t in doc[s:e])
