@@ -28,7 +28,13 @@ from kg.model.records import PlaceRecord
 from kg.nlp.lexicon import actor_lexicon, country_words, fold, keyword_class, metonyms, nationality_words
 from kg.nlp.names import title_case
 from kg.nlp.places.candidates import (
-    CLOSE_LOCATIVE, NOT_PLACES, Candidate, Span2, find_candidates, in_place_list, org_spans, verb_object_names,
+    CLOSE_LOCATIVE, CONNECTORS, LOCATIVE_LEADS, NOT_PLACES, Candidate, Span2, find_candidates, in_place_list,
+    org_spans, verb_object_names,
+)
+from kg.nlp.places.context import NamedDivisions, famous_namesake, inside_named, plausible
+from kg.nlp.places.kinds import (
+    ADMIN_LEVELS, is_natural_feature, is_people_word, is_vacuous, is_weapon, leads_with_people_word,
+    world_region_start,
 )
 from kg.nlp.places.levels import gaz_level, level_words, text_level
 from kg.nlp.places.records import PlaceRecords, ascii_label
@@ -58,6 +64,9 @@ class PlaceFinder:
         lex = actor_lexicon()
         self.actor_names = {fold(n) for a in lex for n in [a.name, *a.aliases, *a.acronyms]}
         self._resolved: dict[tuple[str, tuple[str, ...], str | None], GazPlace | None] = {}
+        self._named = NamedDivisions()
+        self._ctx0: list[str] = []
+        self._where: list[tuple[int, str]] = []  # (token, country) of each place resolved in the first pass
 
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
@@ -65,14 +74,24 @@ class PlaceFinder:
         self._resolved = {}
         spans = find_candidates(doc, tok, self.gaz)
         _count_countries(doc, st, tok, spans)
+        self._ctx0 = [c for c, _ in st.countries.most_common()]  # what _description may ask with
         named = self._select(doc, st, tok, spans)
-        # first pass: unambiguous or strongly cued places add to the country context
+        # first pass: unambiguous or strongly cued places add to the country context, and the
+        # divisions named hold the namesakes that lie inside them
         ctx = [c for c, _ in st.countries.most_common()]
+        first = []
         for cand, text in named:
-            p = self._resolve(text, ctx, cand.level)
+            p = None if cand.kind else self._resolve(text, ctx, cand.level)
             if p is not None and p.cls != "Country" and (cand.ner in ("GPE", "LOC") or cand.cue):
                 st.countries[p.cc] += 2  # where things happen says most about the theatre
+            first.append((cand.start, text, p))
         ctx = [c for c, _ in st.countries.most_common()]
+        self._named, self._where = NamedDivisions(), []
+        for start, text, p in first:
+            if p is not None and plausible(self.gaz, p, text, ctx):
+                self._named.add(self.gaz, p)
+                if p.cls != "Country":  # a country in the sentence is often an actor, not where
+                    self._where.append((start, p.cc))
         for cand, text in named:
             found = self._place(doc, st, cand, text, ctx)
             if found is not None:
@@ -111,6 +130,11 @@ class PlaceFinder:
         e = cand.end
         if f in country_words():
             level = None  # "central Mali town": a country stays a country
+        elif self._description(doc, s, e, text, f, level):
+            return None
+        else:
+            level, cue, text = self._read_kind(doc, cand, text, f, level, cue)
+            s = cand.start
         if f in art.verb_cued and not level:
             cue, cand.ner = True, "LOC"  # "the jihadists left Boni": NER's PERSON is outvoted
         cand.level, cand.cue = level, cue or cand.cue
@@ -123,12 +147,47 @@ class PlaceFinder:
             return None
         return text
 
-    def _not_a_place(self, doc: Doc, s: int, e: int, text: str, f: str, art: _Article) -> bool:
-        """Words no place is, actor names, a capital standing for its government, a place
-        inside an organisation's name."""
-        cw = country_words()
-        if f in NOT_PLACES or len(f) < 3 and f not in cw:
+    def _description(self, doc: Doc, s: int, e: int, text: str, f: str, level: str | None) -> bool:
+        """A people's adjective or a description, not a name: 'Somali' (unless 'Somali region'
+        is a province), 'Pakistani city', 'Kurdish town', 'Syrian Hasakeh' (the name is
+        'Hasakeh', a candidate of its own)."""
+        if leads_with_people_word(doc, s, e) and not self.gaz.is_known_name(text):
             return True
+        if not (is_people_word(f) or is_vacuous(doc, s, e)):
+            return False
+        if level in ("Province", "Region"):
+            p = resolve_place(text, countries=self._ctx0, level="Province", gaz=self.gaz)
+            return p is None  # "Somali Region", Cameroon's "West region"
+        return is_people_word(f) or not self.gaz.is_known_name(text) or any(
+            is_people_word(fold(t.text)) for t in doc[s:e])
+
+    @staticmethod
+    def _read_kind(doc: Doc, cand: Candidate, text: str, f: str, level: str | None,
+                   cue: bool) -> tuple[str | None, bool, str]:
+        """A natural feature ('Red Sea', 'Black Mountain') or a world region ('west Africa') is a
+        Region the gazetteer is not asked about; an administrative level word after the name
+        ('Red Sea state') makes it the division instead."""
+        start = world_region_start(doc, cand.start, cand.end)
+        if start is not None and level not in ADMIN_LEVELS:
+            cand.start, cand.kind = start, "world"
+            return "Region", True, doc[start : cand.end].text
+        if is_natural_feature(f) and level not in ADMIN_LEVELS:
+            cand.kind = "feature"
+            return "Region", True, text
+        return level, cue, text
+
+    def _not_a_place(self, doc: Doc, s: int, e: int, text: str, f: str, art: _Article) -> bool:
+        """Words no place is, weapons, actor names, a capital standing for its government, a
+        place inside an organisation's name, a span that is a possessive's two sides ('Sudan's
+        Merowe Dam') or begins with a preposition ('In Bajaur'), or begins in lower case."""
+        cw = country_words()
+        if f in NOT_PLACES or is_weapon(f) or len(f) < 3 and f not in cw:
+            return True
+        if any(t.text in ("'s", "’s") for t in doc[s:e]) or (e - s > 1 and doc[s].lower_ in LOCATIVE_LEADS):
+            return True
+        first = doc[s].text
+        if first[:1].islower() and first.split("-")[0].lower() not in CONNECTORS:
+            return True  # "wealthiest province", "the capital": descriptions
         if self._is_actor_name(text):
             return True
         dateline = doc[s].is_sent_start and text.isupper() and e < len(doc) and doc[e].text in _DATELINE_PUNCT
@@ -170,7 +229,14 @@ class PlaceFinder:
                ctx: list[str]) -> tuple[PlaceRecord, str] | None:
         """The record a kept name stands for (a gazetteer place, or an unlisted one the text
         vouches for) and the text it is named by; None when neither holds."""
+        if cand.kind is not None:  # a sea, a mountain, a world region: no gazetteer place
+            cc = None if cand.kind == "world" else self._country_near(doc, st, cand)
+            return self.book.unresolved(text, cand, cc), text
         p = self._resolve(text, ctx, cand.level)
+        if p is not None and not plausible(self.gaz, p, text, ctx):
+            p = None
+        if p is not None:
+            p = inside_named(self.gaz, famous_namesake(self.gaz, p, text, ctx), text, self._named)
         if (p is not None and p.cls not in ("Country", "Province") and ctx and p.cc not in ctx[:3]
                 and p.feature != "PPLC"):
             p = None  # a namesake abroad is likelier an unlisted place of the story's country
@@ -189,7 +255,17 @@ class PlaceFinder:
             return None
         if cand.level in ("Facility", "Road") and cand.end < len(doc) and doc[cand.end].lower_ in level_words():
             text = doc[cand.start : cand.end + 1].text  # "Al-Watiya airbase" is the name
-        return self.book.unresolved(text, cand, st.main_country), text
+        if is_vacuous(doc, cand.start, cand.end):
+            return None
+        return self.book.unresolved(text, cand, self._country_near(doc, st, cand)), text
+
+    def _country_near(self, doc: Doc, st: DocState, cand: Candidate) -> str | None:
+        """The country of an unlisted place: that of the nearest place resolved in its sentence
+        ('Ratta Kulachi, Dera Ismail Khan' in a Pakistan story that names Afghanistan more),
+        else the article's own."""
+        sent = doc[cand.start].sent
+        near = [(abs(k - cand.start), cc) for k, cc in self._where if sent.start <= k < sent.end]
+        return min(near)[1] if near else st.main_country
 
     def _resolve(self, text: str, ctx: list[str], level: str | None) -> GazPlace | None:
         """`_resolve_uncached`, once per name, context and level within an article: both passes

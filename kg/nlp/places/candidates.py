@@ -26,6 +26,9 @@ TITLES = _WORDS["titles"]
 NOT_PLACES = _WORDS["not_places"]
 CLOSE_LOCATIVE = _WORDS["close_locative"]  # "in X", "near X": a name right after is where
 LIST_LOCATIVE = _WORDS["list_locative"]  # "in A, B, X": heads of a list of places
+# a preposition that opens a capitalised run ("In Bajaur, ...") is no part of the name; the
+# direction words among the locatives are ("North Kivu"), and so are "and" and "of"
+LOCATIVE_LEADS = _WORDS["locative"] - directions() - {"and", "of"}
 
 # "PORT-AU-PRINCE, Haiti (AP) —", "PESHAWAR:", "BAKU –" at the start of a line
 DATELINE = re.compile(r"(?m)^\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})\s*(?:,|:|–|—|-|\()")
@@ -41,6 +44,7 @@ class Candidate:
     level: str | None = None  # admin level said in the text
     ner: str | None = None
     cue: bool = False  # a locative preposition or level word makes it a place
+    kind: str | None = None  # 'feature' (a sea, river, mountain) or 'world' (wider than a country)
 
 
 def cap_runs(tok: TokenTable) -> list[Span2]:

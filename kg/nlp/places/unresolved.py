@@ -89,8 +89,8 @@ def attach_unresolved(doc: Doc, st: DocState, book: PlaceRecords) -> None:
     sents: list[Span] | None = None  # the doc's sentences, listed once when first needed
     for m in st.mentions:
         rec = _place_of(st, m)
-        if rec is None or rec.resolved or rec.parent:
-            continue
+        if rec is None or rec.resolved or rec.parent or rec.country is None and rec.cls == "Region":
+            continue  # a region wider than a country ('west Africa') lies in no country
         if sents is None:
             sents = list(doc.sents)
         parent = _nearby_parent(doc, st, book, m, rec, sents)
