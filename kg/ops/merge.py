@@ -187,8 +187,8 @@ def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float
         return 0.0
     shared = (a.agents | a.targets) & (b.agents | b.targets)
     s_act = _actor_score(a, b, bool(shared))
-    if not (a.date or b.date) and not (s_cls == 1.0 and s_place == 1.0 and shared):
-        return 0.0  # nothing places either in time: only one class, one place and one actor may say so
+    if not (a.date and b.date) and not (s_cls == 1.0 and s_place == 1.0 and shared):
+        return 0.0  # nothing places one of them in time: only one class, one place and one actor may say so
     if s_cls < 1.0 and not (s_place == 1.0 or shared):
         return 0.0  # two labels for one event need the same place or the same actors to say so
     if s_cls < 1.0 and {TERRITORY_CAPTURE, WITHDRAWAL} & (a.classes ^ b.classes):
@@ -220,7 +220,8 @@ def same_article_agree(a: Account, b: Account, places: PlaceIndex) -> bool:
     """Two accounts of ONE article are one happening told twice (a lead and a later paragraph)
     only when they agree on everything an article distinguishes events by: one class (an article
     that names an offensive and a clash tells two things), a place finer than the country, equal
-    or one inside the other, the same stated date if both state one, and agents of one side."""
+    or one inside the other, the same stated date and the same toll if both state one, and agents
+    of one side."""
     if not a.classes & b.classes or {TERRITORY_CAPTURE, WITHDRAWAL} & (a.classes | b.classes):
         return False
     pa, pb = a.place, b.place
@@ -230,6 +231,8 @@ def same_article_agree(a: Account, b: Account, places: PlaceIndex) -> bool:
         return False
     if a.date_stated and b.date_stated and a.date != b.date:
         return False
+    if a.fatalities is not None and b.fatalities is not None and a.fatalities != b.fatalities:
+        return False  # one article, two tolls: two counts (8 killed in one home, 23 in the whole assault)
     return not (a.agents and b.agents) or bool(a.agents & b.agents or a.agent_sides & b.agent_sides)
 
 

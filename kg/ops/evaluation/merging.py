@@ -3,21 +3,25 @@ would, and the system's grouping compared with it pair by pair."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from kg.graph.clusters import DisjointSets, ancestors
+from kg.graph.clusters import ancestors
+from kg.ops.merging.link import complete_link
 
 EventKey = tuple[str, int]  # (article, index of the event in its gold file)
 
 
 def gold_real_events(golds: dict[str, dict[str, Any]]) -> dict[EventKey, int]:
-    """Group the gold events of several articles into real events, as an analyst would:
-    same event type; places equal, nested (through the gold "in" fields) or one unknown; dates
-    equal or one unknown; agents shared or one side unnamed; never two events of one article.
-    Strongest pairs (same place) join first. Returns (article, event index) -> real event id."""
+    """Group the gold events of several articles into real events by rule, when no hand clusters
+    are given: same event type and theatre; places equal, nested (through the gold "in" fields)
+    or one unknown; dates equal or one unknown; agents shared or one side unnamed; never two
+    events of one article. Complete link, strongest pairs (same place) first: every two events of
+    a group must agree, so that "place unknown" does not chain a bombing in Cameroon to one in
+    Colombia. Returns (article, event index) -> real event id."""
     parent_of: dict[str, set[str]] = defaultdict(set)
     countries: set[str] = set()
     for g in golds.values():
@@ -27,23 +31,41 @@ def gold_real_events(golds: dict[str, dict[str, Any]]) -> dict[EventKey, int]:
             if p.get("type") == "Country":
                 countries.add(p["name"])
     items = [(art, i, e) for art, g in sorted(golds.items()) for i, e in enumerate(g.get("events") or [])]
+    theatre = {art: g.get("theatre") or art for art, g in golds.items()}
     pairs = []
     for x in range(len(items)):
         for y in range(x + 1, len(items)):
             (a1, _, e1), (a2, _, e2) = items[x], items[y]
-            if a1 == a2 or e1["type"] != e2["type"]:
+            if a1 == a2 or e1["type"] != e2["type"] or theatre[a1] != theatre[a2] or _far_apart(golds[a1], golds[a2]):
                 continue
             strength = _strength(e1, e2, parent_of, countries)
             if strength:
-                pairs.append((-strength, x, y))
-    sets = DisjointSets(len(items))
-    arts = {k: {items[k][0]} for k in range(len(items))}
-    for _, x, y in sorted(pairs):
-        rx, ry = sets.find(x), sets.find(y)
-        if rx != ry and not arts[rx] & arts[ry]:
-            sets.join(rx, ry)
-            arts[rx] |= arts.pop(ry)
+                pairs.append((strength, x, y))
+    sets = complete_link(len(items), pairs, _NoLimits(), threshold=0.5, floor=0.5)
     return {(items[k][0], items[k][1]): sets.find(k) for k in range(len(items))}
+
+
+PUBLISHED_APART = 7  # days between two articles' publication beyond which they tell different events
+
+
+def _far_apart(g1: dict[str, Any], g2: dict[str, Any]) -> bool:
+    """Two articles published more than PUBLISHED_APART days apart: their undated events are
+    not one happening (a 2016 and a 2024 report of "clashes in Khartoum")."""
+    try:
+        d1, d2 = (dt.date.fromisoformat(str(g["published"])[:10]) for g in (g1, g2))
+    except (KeyError, TypeError, ValueError):
+        return False
+    return abs((d1 - d2).days) > PUBLISHED_APART
+
+
+class _NoLimits:
+    """complete_link's limits when complete link is all there is."""
+
+    def allows(self, ri: int, rj: int) -> bool:
+        return True
+
+    def joined(self, ri: int, rj: int) -> None:
+        pass
 
 
 def _strength(e1: dict[str, Any], e2: dict[str, Any], parent_of: dict[str, set[str]], countries: set[str]) -> float:
