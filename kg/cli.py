@@ -361,11 +361,14 @@ def ontology_check(no_data, store_path, endpoint) -> None:
 @click.option("--identity", is_flag=True,
               help="Also load the folder into one store and report identity across articles: real entities "
                    "that are one node, wrong merges, shared places linked to GeoNames.")
+@click.option("--clusters", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="With --merging: score against these hand-made event clusters (default: GOLD_DIR/clusters.json "
+                   "when present, else clusters derived from the gold by rule).")
 @click.option("--folds", type=click.IntRange(min=2), default=None, metavar="K",
               help="Also report K folds grouped by theatre (an article's theatre in one fold only) and "
                    "their mean: the figure to quote. Fold 0 is the check split.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fold assignment.")
-def evaluate(gold_dir, json_out, per_article, explain, merging, identity, folds, seed) -> None:
+def evaluate(gold_dir, json_out, per_article, explain, merging, identity, clusters, folds, seed) -> None:
     """Score extraction against gold annotations (NAME.txt + NAME.gold.json) in GOLD_DIR."""
     from kg.ops.evaluate import EvaluationError, evaluate_dir, render_explanations, render_report
     from kg.ops.folds import evaluate_folds, render_folds
@@ -383,14 +386,18 @@ def evaluate(gold_dir, json_out, per_article, explain, merging, identity, folds,
     if merging:
         from kg.ops.evaluate import evaluate_merging
 
-        m = evaluate_merging(Path(gold_dir))
+        try:
+            m = evaluate_merging(Path(gold_dir), clusters=Path(clusters) if clusters else None)
+        except (EvaluationError, ValueError) as e:
+            fail(str(e))
         report["merging"] = m
         f = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
         split = sum(1 for n in m["merged_events_per_shared_real_event"].values() if n > 1)
         click.echo(f"merging: pairwise precision {f(m['pairwise_precision'])}, recall {f(m['pairwise_recall'])} "
                    f"(of events the extractor found: {f(m['pairwise_recall_of_found_events'])}); "
                    f"{m['real_events_in_several_articles']} real events told by several articles, "
-                   f"{split} of them split over several merged events")
+                   f"{split} of them split over several merged events; against "
+                   f"{m['clusters'] or 'clusters derived from the gold by rule'}")
     if identity:
         from kg.ops.evaluation.identity import evaluate_identity, render_identity
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from kg.model.records import Article, Extraction
 from kg.ops.evaluation.counts import Acc, Counts
-from kg.ops.evaluation.merging import gold_real_events, pairwise
+from kg.ops.evaluation.merging import CLUSTERS_NAME, gold_real_events, load_clusters, pairwise
 from kg.ops.evaluation.names import norm_name
 from kg.ops.evaluation.score import score_article
 from kg.ops.evaluation.view import system_view
@@ -199,9 +199,12 @@ def render_report(report: dict[str, Any], *, per_article: bool = True) -> str:
 
 
 # -- event merging across articles --------------------------------------------------------------
-def evaluate_merging(folder: Path, *, window: int = 1, threshold: float = 0.6) -> dict[str, Any]:
+def evaluate_merging(folder: Path, *, window: int = 1, threshold: float = 0.6,
+                     clusters: Path | None = None) -> dict[str, Any]:
     """Load every annotated article of a folder into one temporary store, run kg merge, and score
-    the grouping pairwise against gold_real_events (over gold events the extractor found)."""
+    the grouping pairwise (over gold events the extractor found) against hand clusters (`clusters`,
+    else FOLDER/clusters.json when there is one; pairs inside one article count) or else
+    gold_real_events, derived from the gold by rule."""
     import tempfile
 
     from kg.graph.rdf import graph_triples
@@ -222,8 +225,13 @@ def evaluate_merging(folder: Path, *, window: int = 1, threshold: float = 0.6) -
         report = merge_store(store, window=window, threshold=threshold)
         merged_of = {a.value: m.value for m, a in store.query(internal_query("evaluate-merged-accounts")).rows}
         store.close()
+    clusters = clusters or (folder / CLUSTERS_NAME if (folder / CLUSTERS_NAME).is_file() else None)
+    if clusters:
+        scores = pairwise(load_clusters(clusters, golds), account_of, merged_of, within_articles=True)
+    else:
+        scores = pairwise(gold_real_events(golds), account_of, merged_of)
     return {
-        **pairwise(gold_real_events(golds), account_of, merged_of),
+        **scores, "clusters": str(clusters) if clusters else None,
         "accounts": report.accounts, "merged_events": report.merged_events,
         "pairs_scored": report.pairs_scored, "merge_seconds": round(report.seconds, 3),
     }

@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.model.classes import TERRITORY_CAPTURE, WITHDRAWAL
-from kg.graph.clusters import DisjointSets, ancestors
+from kg.graph.clusters import ancestors
+from kg.ops.merging.link import Pair, complete_link
+from kg.ops.merging.sides import actor_sides, side_keys
 from kg.model.vocab import CKG, CKR, MERGE_FAMILIES, MERGED_GRAPH, RDF, RDFS, XSD, priority_rank
 from kg.sparql.internal import prefixed_query as internal_query
 from kg.store.base import Store
@@ -58,6 +60,7 @@ class Account:
     supporters: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
     outlet: str | None = None
+    agent_sides: set[str] = field(default_factory=set)  # merging/sides.py: the sides the agents fight on
 
     @property
     def cls(self) -> str:
@@ -99,6 +102,9 @@ def load_accounts(store: Store) -> tuple[list[Account], PlaceIndex]:
     """Every event account in the store, and what is known of the places they name."""
     accounts = _read_accounts(store)
     places = _place_index(store, list(dict.fromkeys(a.place for a in accounts.values() if a.place)))
+    sides = actor_sides(store)
+    for a in accounts.values():
+        a.agent_sides = side_keys(a.agents, sides)
     return sorted(accounts.values(), key=lambda a: a.iri), places
 
 
@@ -167,29 +173,67 @@ def _place_index(store: Store, named: list[str]) -> PlaceIndex:
     return places
 
 
+TOLL_SPREAD = (3, 5)  # tolls contradict when the higher exceeds 3 x the lower + 5 (10 and 25 agree; 2 and 40 do not)
+
+
 def pair_score(a: Account, b: Account, places: PlaceIndex, window: int) -> float:
     """How likely two accounts tell one real event; 0 when something rules it out."""
-    if a.article == b.article:
+    if a.article == b.article and not same_article_agree(a, b, places):
         return 0.0
     s_cls = _class_score(a, b)
     s_place = _place_score(a, b, places)
     s_date = _date_score(a, b, window)
-    if s_cls is None or s_place is None or s_date is None:
+    if s_cls is None or s_place is None or s_date is None or tolls_contradict(a, b):
         return 0.0
     shared = (a.agents | a.targets) & (b.agents | b.targets)
-    if shared:
-        s_act = 1.0
-    elif a.agents and b.agents and not a.agents & b.agents and not (a.agents & b.targets or b.agents & a.targets):
-        s_act = 0.1  # different perpetrators: probably different events
-    else:
-        s_act = 0.5
-    if not (a.date or b.date) and not (s_cls == 1.0 and s_place == 1.0 and shared):
-        return 0.0  # nothing places either in time: only one class, one place and one actor may say so
+    s_act = _actor_score(a, b, bool(shared))
+    if not (a.date and b.date) and not (s_cls == 1.0 and s_place == 1.0 and shared):
+        return 0.0  # nothing places one of them in time: only one class, one place and one actor may say so
     if s_cls < 1.0 and not (s_place == 1.0 or shared):
         return 0.0  # two labels for one event need the same place or the same actors to say so
     if s_cls < 1.0 and {TERRITORY_CAPTURE, WITHDRAWAL} & (a.classes ^ b.classes):
         return 0.0  # a capture or a withdrawal is a happening of its own, not a name for the offensive
     return round(0.25 * s_cls + 0.3 * s_place + 0.2 * s_date + 0.25 * s_act, 4)
+
+
+def _actor_score(a: Account, b: Account, shared: bool) -> float:
+    """Shared actors; else agents of one state's side (a country and its air force); else
+    different perpetrators (probably different events); else one side unnamed."""
+    if shared:
+        return 1.0
+    if a.agent_sides & b.agent_sides:
+        return 0.8
+    if a.agents and b.agents and not (a.agents & b.targets or b.agents & a.targets):
+        return 0.1
+    return 0.5
+
+
+def tolls_contradict(a: Account, b: Account) -> bool:
+    """Two stated tolls too far apart for one event's early and later counts."""
+    if a.fatalities is None or b.fatalities is None:
+        return False
+    lo, hi = sorted((a.fatalities, b.fatalities))
+    return hi > TOLL_SPREAD[0] * lo + TOLL_SPREAD[1]
+
+
+def same_article_agree(a: Account, b: Account, places: PlaceIndex) -> bool:
+    """Two accounts of ONE article are one happening told twice (a lead and a later paragraph)
+    only when they agree on everything an article distinguishes events by: one class (an article
+    that names an offensive and a clash tells two things), a place finer than the country, equal
+    or one inside the other, the same stated date and the same toll if both state one, and agents
+    of one side."""
+    if not a.classes & b.classes or {TERRITORY_CAPTURE, WITHDRAWAL} & (a.classes | b.classes):
+        return False
+    pa, pb = a.place, b.place
+    if not (pa and pb) or pa in places.countries or pb in places.countries:
+        return False
+    if pa != pb and pa not in places.ancestors.get(pb, ()) and pb not in places.ancestors.get(pa, ()):
+        return False
+    if a.date_stated and b.date_stated and a.date != b.date:
+        return False
+    if a.fatalities is not None and b.fatalities is not None and a.fatalities != b.fatalities:
+        return False  # one article, two tolls: two counts (8 killed in one home, 23 in the whole assault)
+    return not (a.agents and b.agents) or bool(a.agents & b.agents or a.agent_sides & b.agent_sides)
 
 
 def _class_score(a: Account, b: Account) -> float | None:
@@ -209,7 +253,7 @@ def _place_score(a: Account, b: Account, places: PlaceIndex) -> float | None:
     pa = None if a.place in places.countries else a.place
     pb = None if b.place in places.countries else b.place
     if not (pa and pb):
-        return 0.4
+        return 0.6 if a.place and a.place == b.place else 0.4  # both only "in Syria": more than nothing
     if pa == pb:
         return 1.0
     if pa in places.ancestors.get(pb, ()) or pb in places.ancestors.get(pa, ()):
@@ -230,10 +274,12 @@ Block = tuple[str, str, int]  # (country or "??", province or "", date bucket or
 
 def group_accounts(accounts: list[Account], places: PlaceIndex,
                    *, window: int = 1, threshold: float = 0.6) -> tuple[list[list[Account]], int]:
-    """Connected groups of accounts above the threshold, never two from one article."""
+    """Groups of accounts that all agree with each other, linked by pairs above the threshold
+    (merging/link.py); two accounts of one article only when they tell one happening twice."""
     blocks = _blocks(accounts, places, window)
-    pairs, scored = _scored_pairs(accounts, blocks, places, window, threshold)
-    sets = _join(accounts, pairs, window)
+    pairs, scored = _scored_pairs(accounts, blocks, places, window, LINK_FLOOR)
+    sets = complete_link(len(accounts), pairs, _Limits(accounts, window), threshold=threshold, floor=LINK_FLOOR,
+                         first=lambda i, j: bool(accounts[i].classes & accounts[j].classes))  # one label before kin
     groups: dict[int, list[Account]] = defaultdict(list)
     for i, a in enumerate(accounts):
         groups[sets.find(i)].append(a)
@@ -253,8 +299,8 @@ def _blocks(accounts: list[Account], places: PlaceIndex, window: int) -> dict[Bl
 
 
 def _scored_pairs(accounts: list[Account], blocks: dict[Block, list[int]], places: PlaceIndex,
-                  window: int, threshold: float) -> tuple[list[tuple[float, int, int]], int]:
-    """(score, i, j) with i < j for every pair of neighbours at or above the threshold, and how
+                  window: int, threshold: float) -> tuple[list[Pair], int]:
+    """(score, i, j) with i < j for every pair of neighbours at or above `threshold`, and how
     many pairs were scored. A block whose neighbours number more than NEAR_CAP compares each of
     its accounts with its NEAR_CAP nearest in time only (`_nearest`), so that a place with
     thousands of reports in one week (or undated) costs accounts x NEAR_CAP, not accounts squared."""
@@ -349,32 +395,32 @@ def _neighbours(key: Block, mine: list[int], blocks: dict[Block, list[int]],
 
 
 MAX_UNDATED = 4  # undated accounts one merged event may hold (the most outlets that told one corpus event)
+LINK_FLOOR = 0.3  # every pair of accounts in one merged event scores at least this (complete link)
 
 
-def _join(accounts: list[Account], pairs: list[tuple[float, int, int]], window: int) -> DisjointSets:
-    """Join the pairs best first, unless that puts two accounts of one article in one event,
-    makes an event span more than the window either side (no chains), or gives an event more
-    than MAX_UNDATED undated accounts. An undated account (no stated date, no publication date)
-    has nothing that bounds it in time: joined freely, 2,000 undated reports of one town chained
-    into one event; pair_score already asks two undated accounts for one class, place and actor."""
-    sets = DisjointSets(len(accounts))
-    members: dict[int, set[str]] = {i: {a.article} for i, a in enumerate(accounts)}
-    span: dict[int, tuple[int, int] | None] = {
-        i: (a.date.toordinal(), a.date.toordinal()) if a.date else None for i, a in enumerate(accounts)
-    }
-    undated = {i: 0 if a.date else 1 for i, a in enumerate(accounts)}
-    for _, i, j in sorted(set(pairs), key=lambda x: (-x[0], x[1], x[2])):
-        ri, rj = sets.find(i), sets.find(j)
-        if ri == rj or members[ri] & members[rj] or undated[ri] + undated[rj] > MAX_UNDATED:
-            continue
-        si, sj = span[ri], span[rj]
-        if si and sj and max(si[1], sj[1]) - min(si[0], sj[0]) > 2 * window:
-            continue
-        sets.join(ri, rj)
-        members[ri] |= members.pop(rj)
-        undated[ri] += undated.pop(rj)
-        span[ri] = (min(si[0], sj[0]), max(si[1], sj[1])) if si and sj else (si or sj)
-    return sets
+class _Limits:
+    """What a join of two groups must keep beside complete link: an event spans at most the window
+    either side (no chains in time), and holds at most MAX_UNDATED undated accounts. An undated
+    account (no stated date, no publication date) has nothing that bounds it in time: joined
+    freely, 2,000 undated reports of one town chained into one event."""
+
+    def __init__(self, accounts: list[Account], window: int) -> None:
+        self.window = window
+        self.span: dict[int, tuple[int, int] | None] = {
+            i: (a.date.toordinal(), a.date.toordinal()) if a.date else None for i, a in enumerate(accounts)
+        }
+        self.undated = {i: 0 if a.date else 1 for i, a in enumerate(accounts)}
+
+    def allows(self, ri: int, rj: int) -> bool:
+        si, sj = self.span[ri], self.span[rj]
+        if si and sj and max(si[1], sj[1]) - min(si[0], sj[0]) > 2 * self.window:
+            return False
+        return self.undated[ri] + self.undated[rj] <= MAX_UNDATED
+
+    def joined(self, ri: int, rj: int) -> None:
+        si, sj = self.span[ri], self.span.pop(rj)
+        self.span[ri] = (min(si[0], sj[0]), max(si[1], sj[1])) if si and sj else (si or sj)
+        self.undated[ri] += self.undated.pop(rj)
 
 
 def merged_triples(group: list[Account], places: PlaceIndex) -> Iterable[tuple]:

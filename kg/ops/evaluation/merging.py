@@ -3,19 +3,25 @@ would, and the system's grouping compared with it pair by pair."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
-from kg.graph.clusters import DisjointSets, ancestors
+from kg.graph.clusters import ancestors
+from kg.ops.merging.link import complete_link
 
 EventKey = tuple[str, int]  # (article, index of the event in its gold file)
 
 
 def gold_real_events(golds: dict[str, dict[str, Any]]) -> dict[EventKey, int]:
-    """Group the gold events of several articles into real events, as an analyst would:
-    same event type; places equal, nested (through the gold "in" fields) or one unknown; dates
-    equal or one unknown; agents shared or one side unnamed; never two events of one article.
-    Strongest pairs (same place) join first. Returns (article, event index) -> real event id."""
+    """Group the gold events of several articles into real events by rule, when no hand clusters
+    are given: same event type and theatre; places equal, nested (through the gold "in" fields)
+    or one unknown; dates equal or one unknown; agents shared or one side unnamed; never two
+    events of one article. Complete link, strongest pairs (same place) first: every two events of
+    a group must agree, so that "place unknown" does not chain a bombing in Cameroon to one in
+    Colombia. Returns (article, event index) -> real event id."""
     parent_of: dict[str, set[str]] = defaultdict(set)
     countries: set[str] = set()
     for g in golds.values():
@@ -25,23 +31,41 @@ def gold_real_events(golds: dict[str, dict[str, Any]]) -> dict[EventKey, int]:
             if p.get("type") == "Country":
                 countries.add(p["name"])
     items = [(art, i, e) for art, g in sorted(golds.items()) for i, e in enumerate(g.get("events") or [])]
+    theatre = {art: g.get("theatre") or art for art, g in golds.items()}
     pairs = []
     for x in range(len(items)):
         for y in range(x + 1, len(items)):
             (a1, _, e1), (a2, _, e2) = items[x], items[y]
-            if a1 == a2 or e1["type"] != e2["type"]:
+            if a1 == a2 or e1["type"] != e2["type"] or theatre[a1] != theatre[a2] or _far_apart(golds[a1], golds[a2]):
                 continue
             strength = _strength(e1, e2, parent_of, countries)
             if strength:
-                pairs.append((-strength, x, y))
-    sets = DisjointSets(len(items))
-    arts = {k: {items[k][0]} for k in range(len(items))}
-    for _, x, y in sorted(pairs):
-        rx, ry = sets.find(x), sets.find(y)
-        if rx != ry and not arts[rx] & arts[ry]:
-            sets.join(rx, ry)
-            arts[rx] |= arts.pop(ry)
+                pairs.append((strength, x, y))
+    sets = complete_link(len(items), pairs, _NoLimits(), threshold=0.5, floor=0.5)
     return {(items[k][0], items[k][1]): sets.find(k) for k in range(len(items))}
+
+
+PUBLISHED_APART = 7  # days between two articles' publication beyond which they tell different events
+
+
+def _far_apart(g1: dict[str, Any], g2: dict[str, Any]) -> bool:
+    """Two articles published more than PUBLISHED_APART days apart: their undated events are
+    not one happening (a 2016 and a 2024 report of "clashes in Khartoum")."""
+    try:
+        d1, d2 = (dt.date.fromisoformat(str(g["published"])[:10]) for g in (g1, g2))
+    except (KeyError, TypeError, ValueError):
+        return False
+    return abs((d1 - d2).days) > PUBLISHED_APART
+
+
+class _NoLimits:
+    """complete_link's limits when complete link is all there is."""
+
+    def allows(self, ri: int, rj: int) -> bool:
+        return True
+
+    def joined(self, ri: int, rj: int) -> None:
+        pass
 
 
 def _strength(e1: dict[str, Any], e2: dict[str, Any], parent_of: dict[str, set[str]], countries: set[str]) -> float:
@@ -60,19 +84,61 @@ def _strength(e1: dict[str, Any], e2: dict[str, Any], parent_of: dict[str, set[s
     return strength
 
 
-def pairwise(real: dict[EventKey, int], account_of: dict[EventKey, str], merged_of: dict[str, str]) -> dict[str, Any]:
-    """Precision and recall over pairs of gold events of different articles: same real event
-    (gold) against same merged event (system)."""
+CLUSTERS_NAME = "clusters.json"  # hand clusters found beside the gold files of a folder
+
+
+class ClustersError(ValueError):
+    """A hand-clusters file that cannot be read or does not fit the folder's gold."""
+
+
+def load_clusters(path: Path, golds: dict[str, dict[str, Any]]) -> dict[EventKey, int]:
+    """Real events as an analyst grouped them by hand (format: tests/data/README.md): every gold
+    event of `golds` -> a real-event id; events the file leaves out are real events of their own.
+    Written by reading the texts, not by any rule, so that the merge is checked against something
+    it did not produce."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        clusters = [c["events"] for c in data["clusters"]]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ClustersError(f"{path}: not a clusters file ({type(e).__name__}: {e})") from None
+    real: dict[EventKey, int] = {}
+    for cid, refs in enumerate(clusters):
+        for ref in refs:
+            key = _event_key(path, ref, golds)
+            if key in real:
+                raise ClustersError(f"{path}: {ref} is in two clusters")
+            real[key] = cid
+    n = len(clusters)
+    for art, g in sorted(golds.items()):
+        for i in range(len(g.get("events") or [])):
+            if (art, i) not in real:
+                real[(art, i)], n = n, n + 1
+    return real
+
+
+def _event_key(path: Path, ref: object, golds: dict[str, dict[str, Any]]) -> EventKey:
+    """ARTICLE#INDEX -> (article, index), checked against the gold it names."""
+    art, _, idx = str(ref).rpartition("#")
+    if art not in golds or not idx.isdigit() or int(idx) >= len(golds[art].get("events") or []):
+        raise ClustersError(f"{path}: {ref!r} names no gold event of this folder")
+    return art, int(idx)
+
+
+def pairwise(real: dict[EventKey, int], account_of: dict[EventKey, str], merged_of: dict[str, str],
+             *, within_articles: bool = False) -> dict[str, Any]:
+    """Precision and recall over pairs of gold events: same real event (gold) against same merged
+    event (system). Pairs of one article count only with `within_articles` (hand clusters may say
+    that one article told one happening twice; the derived grouping never does)."""
     keys = sorted(real)
     tp = fp = fn = fn_found = 0
     for x in range(len(keys)):
         for y in range(x + 1, len(keys)):
             k1, k2 = keys[x], keys[y]
-            if k1[0] == k2[0]:
+            if k1[0] == k2[0] and not within_articles:
                 continue
             same_gold = real[k1] == real[k2]
             a1, a2 = account_of.get(k1), account_of.get(k2)
-            same_sys = a1 is not None and a2 is not None and merged_of.get(a1) == merged_of.get(a2)
+            same_sys = a1 is not None and a2 is not None and (a1 == a2 or merged_of.get(a1, a1) == merged_of.get(a2, a2))
             tp += same_gold and same_sys
             fp += same_sys and not same_gold
             fn += same_gold and not same_sys
