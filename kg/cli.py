@@ -262,7 +262,7 @@ def stats(fmt, store_path, endpoint) -> None:
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Query processes (a query past --timeout is stopped by killing its process).")
 @click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(64), help="MB per query process (then 503).")
-@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per read of a request (then 408 or closed).")
+@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds for a whole request to arrive: line, headers and body (then 408 or closed).")
 @click.option("--max-connections", default=256, show_default=True, type=click.IntRange(1), help="Connections served at once (more: 503).")
 @click.option("--allow-host", multiple=True, help="Also answer requests whose Host is NAME ('*': any; a guard against DNS rebinding).")
 @click.option("--cors", "cors_origin", default=None, metavar="ORIGIN", help="Let web pages from ORIGIN read answers (CORS; none by default).")
