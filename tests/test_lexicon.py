@@ -210,8 +210,11 @@ def test_gold_conventions_spot_checks(actors):
 # --------------------------------------------------------------------------- demonyms.json
 
 def test_demonyms_document_shape(demonyms):
-    assert set(demonyms) == {"version", "nationalities", "metonyms", "country_names"}
+    assert set(demonyms) == {"version", "nationalities", "metonyms", "country_names", "groups", "groups_comment"}
     assert SEMVER.match(demonyms["version"])
+    groups = demonyms["groups"]  # peoples' adjectives that are no nationality: never places
+    assert isinstance(groups, list) and groups and all(g == g.lower().strip() and g for g in groups)
+    assert not set(groups) & set(demonyms["nationalities"]), "a group word is already a nationality"
     for section in ("nationalities", "metonyms", "country_names"):
         table = demonyms[section]
         assert isinstance(table, dict) and table, section
