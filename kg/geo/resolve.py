@@ -12,8 +12,9 @@ keeps the credible candidates and ranks them by, in this order:
    first is the article's own country and weighs most, the others a little), a primary name
    over an alternate one, and importance: a province before a district before a populated place
    of the same country, then feature code (PPLC > PPLA > PPLA2 > ... > PPL) and population.
-   A province's (district's) own capital of the same name ranks just above it, since a bare
-   "Aleppo", "Kabul" or "Khartoum" in the news is the city; the province is written
+   A province's own capital of the same name (a district's namesake place in it, seat or not:
+   GeoNames flags few seats of its 47,000 districts) ranks just above it, since a bare
+   "Aleppo", "Kabul" or "Harnai" in the news is the city or town; the division is written
    "Aleppo province" (or asked for with level="Province").
 
 Credible (`_credible`) means: in the article's own country, anything; in another country the
@@ -182,8 +183,8 @@ def _best(cands: list[_Match], ctx: list[str], level: str | None) -> GazPlace:
         if level is None and p.cls in POPULATED:
             if p.admin1 in div_score and p.feature in _CAPITAL:
                 score = max(score, div_score[p.admin1] + 0.5)
-            if p.admin2 in div_score and p.feature in _SEAT:
-                score = max(score, div_score[p.admin2] + 0.5)
+            if p.admin2 in div_score:  # a district's namesake in it: its seat, whatever
+                score = max(score, div_score[p.admin2] + 0.5)  # GeoNames' feature code says
         return (p.cls == "Country" and level in (None, "Country"), p.cls == level, whole, score)
 
     return max(cands, key=rank)[0]

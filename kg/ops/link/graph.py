@@ -106,6 +106,8 @@ def _ids_from_iri(e: Entity) -> None:
     m = re.search(r"/place/iso/([A-Z]{2}-[A-Z0-9]{1,3})$", e.iri)
     if m and not e.iso_code:
         e.iso_code = m.group(1)
+    if e.kind == "place" and not e.geonames_id:
+        e.geonames_id = _legacy_geonames_id(e.iri)
     if e.cc is None and e.kind == "place":
         e.cc = _gazetteer_cc(e.geonames_id)
 
@@ -116,6 +118,20 @@ def _country_code(country_iri: str, ents: dict[str, Entity]) -> str | None:
         return c.cc
     m = re.search(r"/place/geonames/(\d+)$", country_iri)
     return _gazetteer_cc(m.group(1)) if m else None
+
+
+def _legacy_geonames_id(iri: str) -> str | None:
+    """The GeoNames id of a division an older store named by ISO or admin code
+    (place/iso/SY-HI, place/admin2/YE-14-2607): the gazetteer keeps those keys as aliases."""
+    if "/place/geonames/" in iri or "/place/unresolved/" in iri:
+        return None
+    try:
+        from kg.geo.gazetteer import Gazetteer
+
+        p = Gazetteer.default().place_for_iri(iri)
+    except Exception:  # no gazetteer: linking goes by the ISO code, as before
+        return None
+    return str(p.geonames_id) if p is not None and p.geonames_id else None
 
 
 def _gazetteer_cc(geonames_id: str | None) -> str | None:
