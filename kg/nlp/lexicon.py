@@ -93,6 +93,7 @@ class LexActor:
     aliases: list[str] = field(default_factory=list)
     acronyms: list[str] = field(default_factory=list)
     wikidata: str | None = None
+    theatres: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -126,9 +127,47 @@ def actor_lexicon() -> list[LexActor]:
                 aliases=list(a.get("aliases") or []),
                 acronyms=list(a.get("acronyms") or []),
                 wikidata=a.get("wikidata"),
+                theatres=list(a.get("theatres") or []),
             )
         )
     return out
+
+
+GLOBAL_THEATRE = "Global"
+
+
+@lru_cache(maxsize=None)
+def home_countries(actor_id: str) -> frozenset[str] | None:
+    """The countries a lexicon actor belongs to or fights in (its country and its theatres'
+    countries), or None for one that fits anywhere (a 'Global' theatre, or no country: a movement
+    across borders such as the Islamic State): an
+    acronym or name is that actor only in an article of its theatre ("SNA" in a Somali article is
+    the Somali National Army, not the Syrian National Army)."""
+    a = next((x for x in actor_lexicon() if x.id == actor_id), None)
+    if a is None or a.country is None or GLOBAL_THEATRE in a.theatres:
+        return None
+    spans = load_json("actors.json").get("theatre_countries") or {}
+    cw = country_words()
+    out = {a.country} if a.country else set()
+    for t in a.theatres:
+        out.update(spans.get(t) or ([cw[fold(t)]] if fold(t) in cw else []))
+    return frozenset(out) or None
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, str]:
+    """ISO2 -> world region (kg/data/countries.json, ACLED's region names); '' when not known."""
+    try:
+        return {cc: v.get("region") or "" for cc, v in load_json("countries.json")["countries"].items()}
+    except FileNotFoundError:
+        return {}
+
+
+def regions_of(countries: frozenset[str] | set[str]) -> set[str]:
+    """The world regions of some countries: a group of one theatre crosses into its neighbours
+    (JNIM in northern Benin or Nigeria), not across the world (a Haitian gang called "Taliban")."""
+    reg = _regions()
+    return {reg[c] for c in countries if reg.get(c)}
 
 
 @lru_cache(maxsize=None)

@@ -4,7 +4,7 @@ country ("Syrian army", key actor/sy/army), and the headline test that tells a T
 
 from __future__ import annotations
 
-from kg.nlp.lexicon import country_adjective, patterns
+from kg.nlp.lexicon import actor_words, country_adjective, patterns
 
 
 def title_case(headline: str) -> bool:
@@ -22,3 +22,11 @@ def generic_label(cc: str | None, cls: str) -> str:
     tmpl = patterns()["generic_role_labels"][cls]
     adj = country_adjective(cc) if cc else ""
     return tmpl.format(adj=adj).strip()
+
+
+def seat_at(lower: list[str], end: int) -> bool:
+    """Whether the name ending before token `end` is where a body sits, not where things happen:
+    "Britain-based monitor", "London based group". Such a country is no side and no theatre."""
+    seat = actor_words()["seat_words"]
+    j = end + 1 if end < len(lower) and lower[end] == "-" else end
+    return j < len(lower) and lower[j] in seat

@@ -23,8 +23,11 @@ from kg.geo.resolve import place_iri_suffix
 from kg.model.vocab import NON_STATE
 from kg.model.records import ActorRecord
 from kg.nlp.lexicon import (
+    LexActor,
     generic_state_name,
     actor_lexicon,
+    home_countries,
+    regions_of,
     actor_words,
     country_words,
     fold,
@@ -48,6 +51,7 @@ MODIFIERS = _WORDS["modifiers"]
 AMBIGUOUS_ROLES = {k: frozenset(v) for k, v in _DATA["ambiguous_roles"].items() if isinstance(v, list)}
 NOT_ACTORS = _WORDS["not_actors"]
 STANDALONE = _WORDS["standalone_sides"]  # generic phrases that name a side without a nationality
+SPEAKING = _WORDS["speaking_verbs"]  # "Moscow said", "Damascus denied": the capital speaks for the government
 
 
 
@@ -140,17 +144,23 @@ class ActorFinder:
     # -- passes ------------------------------------------------------------------------------
     def _lexicon(self, doc: Doc, st: DocState) -> None:
         matches = self.lower_matcher(doc) + self.orth_matcher(doc)
-        spans = sorted(
-            ((doc.vocab.strings[m], s, e) for m, s, e in matches), key=lambda x: (-(x[2] - x[1]), x[1])
-        )
-        for lex_id, s, e in spans:
+        by_span: dict[tuple[int, int], list[str]] = {}
+        for m, s, e in matches:
+            ids = by_span.setdefault((s, e), [])
+            if doc.vocab.strings[m] not in ids:
+                ids.append(doc.vocab.strings[m])
+        here = {cc for cc, w in st.countries.items() if w > 0}  # the places' countries: the theatre
+        for (s, e), ids in sorted(by_span.items(), key=lambda x: (-(x[0][1] - x[0][0]), x[0][0])):
             if st.overlapping(s, e, "actor"):
                 continue
             if any(m.start <= s and e <= m.end and m.end - m.start > e - s for m in st.overlapping(s, e, "place")):
                 continue  # 'AU' inside 'PORT-AU-PRINCE'
             if _inside_longer_name(doc, s, e):
                 continue  # "Security Council" in "the Kurdistan Region Security Council": another body
-            a = self.lex_by_id[lex_id]
+            a = _in_theatre([self.lex_by_id[i] for i in ids], here)
+            if a is None:
+                self._homonym(doc, st, s, e)
+                continue
             key = f"actor/{a.key}"
             label = generic_label(a.country, a.cls) if "/" in a.key else a.name
             # the place finder may have claimed the same words ('Hezbollah' is no place); an actor
@@ -158,6 +168,15 @@ class ActorFinder:
             self._add(st, key, label, a.cls, a.country, s, e, doc[s:e].text, wikidata=a.wikidata if "/" not in a.key else None)
             if a.country:
                 st.countries[a.country] += 0.5
+
+    def _homonym(self, doc: Doc, st: DocState, s: int, e: int) -> None:
+        """A lexicon name read in an article of another theatre (a Haitian gang called "Taliban"):
+        a local body of that name, typed by its own words, never the far actor."""
+        text = " ".join(doc[s:e].text.split())
+        # its words name the far actor ("Taliban": jihadist), so they say nothing of its kind; a
+        # role noun after it ("the Taliban gang") gives it one (_side_phrase)
+        self._add(st, f"actor/name/{slug(text)}-{(st.main_country or 'xx').lower()}", text, "Organisation",
+                  st.main_country, s, e, text)
 
     def _generic(self, doc: Doc, st: DocState) -> None:
         """Generic sides ('Syrian troops', 'the rebels', 'government forces'), left to right; a
@@ -206,6 +225,8 @@ class ActorFinder:
         named = self._named_before(doc, st, start) or self._possessor_group(doc, st, start, is_role or cls in NON_STATE)
         if named is not None and (is_role or cls in NON_STATE):
             a = st.actors[named.key]
+            if a.cls == "Organisation" and cls in NON_STATE:
+                a.cls = cls  # "the Taliban gang", "Barbecue's militia": the role noun says what it is
             self._add(st, named.key, a.label, a.cls, a.country, named.start, end, doc[named.start : end].text)
             return True
         refined = self._refine(cls, side, phrase, cc)
@@ -471,10 +492,20 @@ class ActorFinder:
             line_start = i == 0 or "\n" in text[i - 1]
             dateline = (t.is_sent_start or line_start) and word.isupper() and len(word) > 1 and i + 1 < n \
                 and text[i + 1] in (":", "–", "—", "-", ",", "(")  # "OUAGADOUGOU (AFP) -"
-            if not dateline and st.mention_at(i) is None and (
-                i + 1 < n and text[i + 1] in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass")
-            ):
+            if dateline or st.mention_at(i) is not None:
+                continue
+            if t.dep_ == "nsubj" and t.head.lemma_ in SPEAKING:
+                self._government(st, met[f], i)
+            elif i + 1 < n and text[i + 1] in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass"):
                 self._country_actor(doc, st, met[f], doc[i : i + 1])
+
+    def _government(self, st: DocState, cc: str, i: int) -> None:
+        """A capital that speaks ("Moscow said", "Damascus denied") is its government, the node
+        "the Russian government" and "the Kremlin's ministers" are, not the country or the city."""
+        key = generic_key(cc, "Government")
+        rec = st.actors.get(key)
+        label = rec.label if rec else generic_label(cc, "Government")
+        self._add(st, key, label, "Government", cc, i, i + 1, self._table.text[i])
 
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
@@ -485,6 +516,23 @@ class ActorFinder:
         self._generic(doc, st)
         self._countries_acting(doc, st)
         return doc
+
+
+def _in_theatre(cands: list[LexActor], here: set[str]) -> LexActor | None:
+    """Of the lexicon actors a name may be, the one at home in the article's countries (`here`),
+    else one of a neighbouring country (the same world region), else one that fits anywhere; None
+    when every one belongs to a far theatre (then the name is a homonym). Without any country in
+    the article, the first, as written in the lexicon."""
+    if not here:
+        return cands[0]
+    homes = [(a, home_countries(a.id)) for a in cands]
+    near = regions_of(here)
+    for fits in (lambda h: bool(h & here), lambda h: bool(regions_of(h) & near)):
+        found = [a for a, h in homes if h is not None and fits(h)]
+        if found:
+            return found[0]
+    anywhere = [a for a, h in homes if h is None]
+    return anywhere[0] if anywhere else None
 
 
 def _trim(doc: Doc, span: Span) -> Span:

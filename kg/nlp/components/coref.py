@@ -12,13 +12,15 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.nlp.lexicon import load_json, word_sets
+from kg.nlp.lexicon import country_words, fold, load_json, metonyms, word_sets
+from kg.nlp.names import seat_at
 from kg.nlp.state import DocState, Mention, state
 
 _DATA = load_json("coref.json")
 HEADS = {k: frozenset(v) for k, v in _DATA["actor_heads"].items()}  # head noun -> actor classes it may mean
 PLACE_HEADS = {k: frozenset(v) for k, v in _DATA["place_heads"].items()}
 DETERMINERS = word_sets("coref.json")["determiners"]
+SEATED = word_sets("coref.json")["seated_classes"]  # "the Britain-based group": maybe the monitor in London
 NOT_ARMED = word_sets("coref.json")["not_armed"]  # "a rights group", "the civil society group"
 _MODIFIER_DEPS = ("amod", "compound", "npadvmod", "punct", "det", "nmod")
 
@@ -60,7 +62,7 @@ class Coref:
             return start, (head.key if head is not None else None)
         if any(doc[k].lower_ in NOT_ARMED for k in range(start, t.i)):
             return start, None  # "the local civil society group", "a rights group": not an armed group
-        return start, self._antecedent(st, HEADS[t.lower_], t.i)
+        return start, self._antecedent(st, HEADS[t.lower_], t.i, _seat_country(doc, st.tokens(doc).lower, start, t.i))
 
     @staticmethod
     def _places(doc: Doc, st: DocState) -> None:
@@ -79,12 +81,35 @@ class Coref:
                 st.coref_places[t.i] = prev[-1].key
 
     @staticmethod
-    def _antecedent(st: DocState, classes: set[str], i: int) -> str | None:
-        named = [k for k, a in st.actors.items() if a.cls in classes]
+    def _antecedent(st: DocState, classes: set[str], i: int, seat: str | None = None) -> str | None:
+        """The one actor of a fitting class, else the latest named before; a description that says
+        where its body sits ("the Britain-based group") only an actor of that country (the monitor
+        in London, never the Islamic State it reports on)."""
+        if seat is not None:
+            classes = classes | SEATED
+
+        def fits(key: str) -> bool:
+            a = st.actors[key]
+            return a.cls in classes and (seat is None or a.country == seat)
+        named = [k for k in st.actors if fits(k)]
         if len(named) == 1:
             return named[0]
-        before = [m for m in st.mentions if m.kind == "actor" and m.start < i and st.actors[m.key].cls in classes]
+        before = [m for m in st.mentions if m.kind == "actor" and m.start < i and fits(m.key)]
         return before[-1].key if before else None
+
+
+def _seat_country(doc: Doc, lower: list[str], start: int, head: int) -> str | None:
+    """The country a description places its body in ("the Britain-based group", "a London based
+    monitor"): the country or capital named before a seat word; None when it names none."""
+    for k in range(start, head):
+        if not seat_at(lower, k + 1):
+            continue
+        for n in (2, 1):
+            f = fold(doc[max(start, k + 1 - n) : k + 1].text)
+            cc = country_words().get(f) or metonyms().get(f)
+            if cc:
+                return cc
+    return None
 
 
 @Language.factory("ckg_coref")

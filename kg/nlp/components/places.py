@@ -26,7 +26,7 @@ from kg.geo.gazetteer import Gazetteer, GazPlace
 from kg.geo.resolve import resolve_place
 from kg.model.records import PlaceRecord
 from kg.nlp.lexicon import actor_lexicon, country_words, fold, keyword_class, metonyms, nationality_words
-from kg.nlp.names import title_case
+from kg.nlp.names import seat_at, title_case
 from kg.nlp.places.candidates import (
     CLOSE_LOCATIVE, CONNECTORS, LOCATIVE_LEADS, NOT_PLACES, Candidate, Span2, find_candidates, in_place_list,
     org_spans, verb_object_names,
@@ -303,7 +303,7 @@ def _count_countries(doc: Doc, st: DocState, tok: TokenTable, spans: dict[Span2,
                     st.countries[nat[f]] += 0.5  # foreign backers are named by nationality too
     for (s, e) in list(spans):
         f = fold(tok.span_text(s, e))
-        if f in cw:
+        if f in cw and not seat_at(tok.lower, e):  # "a Britain-based monitor": not the theatre
             st.countries[cw[f]] += 2
 
 

@@ -44,7 +44,6 @@ class Entry:
     name: str
     names: set[str]
     node: str | None  # the node it was aligned with in its article, if any
-    country: str = ""  # the gold country of an actor, folded
     real: int = -1
 
 
@@ -59,26 +58,24 @@ class ArticleView:
 def article_view(article: str, gold: dict[str, Any], result: dict[str, Any], view: dict[str, Any]) -> ArticleView:
     """Gold entries of one article and its nodes' folded names, from score_article's `identity`."""
     theatre = gold.get("theatre") or ""
-    country_of = {a["name"]: norm_name(a.get("country") or "") for a in gold.get("actors") or []}
     entries = []
     for kind, name, (_, typ), names, node in result["identity"]:
-        country = country_of.get(name, "") if kind == "actor" else ""
         kind = "country" if typ == "Country" else kind
-        entries.append(Entry(article, kind, theatre, typ or "", name, set(names), node, country))
+        entries.append(Entry(article, kind, theatre, typ or "", name, set(names), node))
     node_names = {n: {norm_name(x) for x in it.names} for part in ("actors", "places") for n, it in view[part].items()}
     return ArticleView(article, entries, node_names)
 
 
 def _slot(e: Entry) -> tuple[str, ...]:
-    """Where an entry's real entity may be found: places by theatre and gold type (the gold calls
-    a province "Hama" beside the city of Hama); actors of one gold country whatever their gold type
-    (outlets' annotators type "Afghan forces" Army or StateForce); a proper name without a country
-    (Islamic State, the UN) anywhere, a lower-case side without one ("rebels") in its theatre only."""
+    """Where an entry's real entity may be found. A proper name is one entity wherever it is told
+    (Mosul in a Syrian article is Mosul; the UN, AFP), whatever gold type the annotators gave an
+    actor ("Afghan forces": Army or StateForce); a place keeps its gold type (the gold calls a
+    province "Hama" beside the city of Hama); a lower-case side ("rebels", "civilians") is one
+    entity within its theatre only."""
+    scope = "" if any(c.isupper() for c in e.name) else e.theatre
     if e.kind == "place":
-        return (e.kind, e.theatre, e.type)
-    if e.country:
-        return (e.kind, e.country)
-    return (e.kind, "" if any(c.isupper() for c in e.name) else e.theatre)
+        return (e.kind, e.type, scope)
+    return (e.kind, scope)
 
 
 def group_real(entries: list[Entry]) -> int:
