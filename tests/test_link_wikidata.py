@@ -67,7 +67,7 @@ def test_links_example_article(linked_example):
     assert links[CKR + "place/geonames/163843"][:1] == ("Q858",)  # Syria, by GeoNames id
     assert links[CKR + "place/geonames/163843"][2] == "geonames-id"
     assert links[CKR + "actor/agence-france-presse"] == ("Q40464", 1.0, "lexicon")
-    assert links[CKR + "place/iso/SY-HI"][2] == "iso-3166-2"  # Homs province has no GeoNames id here
+    assert links[CKR + "place/geonames/169575"][2] == "geonames-id"  # Homs province, by its GeoNames id
     assert all(0.75 <= score <= 1.0 for _, score, _ in links.values())
 
 
