@@ -70,7 +70,9 @@ def demonyms() -> dict:
 # --------------------------------------------------------------------------- actors.json
 
 def test_actors_document_shape(actors_doc):
-    assert set(actors_doc) == {"version", "actors"}
+    assert set(actors_doc) == {"version", "actors", "theatre_countries"}
+    theatres = {k: v for k, v in actors_doc["theatre_countries"].items() if k != "comment"}
+    assert theatres and all(v and all(re.fullmatch(r"[A-Z]{2}", c) for c in v) for v in theatres.values())
     assert SEMVER.match(actors_doc["version"])
     assert isinstance(actors_doc["actors"], list)
 
