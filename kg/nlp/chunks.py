@@ -50,14 +50,15 @@ def pipe_bounded(nlp: Language, docs: Iterable[Doc], *, batch_size: int) -> Iter
     `process_long` alone (the ordinary ones before it are finished first, so that a refused one
     costs nothing that came earlier)."""
     short: list[Doc] = []
+    bound = min(CHUNK_TOKENS, max_tokens())
     for doc in docs:
-        if len(doc) <= CHUNK_TOKENS:
+        if len(doc) <= bound:
             short.append(doc)
             continue
         yield from nlp.pipe(short, batch_size=max(1, batch_size))
         short = []
         check_size(doc)
-        yield process_long(nlp, doc)
+        yield process_long(nlp, doc) if len(doc) > CHUNK_TOKENS else next(iter(nlp.pipe([doc])))
     yield from nlp.pipe(short, batch_size=max(1, batch_size))
 
 
