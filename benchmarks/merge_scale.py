@@ -3,9 +3,15 @@ IRIs (and event IRIs), with their dates shifted across a year so that blocking b
 has work to do, then merged.
 
     python benchmarks/merge_scale.py [--sizes 1000 2500 5000 10000]
+    python benchmarks/merge_scale.py --undated 2000 4000 20000
 
 Prints articles, accounts, merged events, pairs scored and seconds for each size; pairs scored
 should grow about linearly (blocking), not with the square of the accounts.
+
+`--undated N...`: issue 15's worst case, N one-event reports of one town with no date at all (the
+same class and actor), merged with `kg merge`'s own code; each size in a fresh process so that its
+peak RSS is its own. Prints the merge's seconds, peak RSS, pairs scored and the largest merged
+event (undated accounts must never chain into one: at most MAX_UNDATED).
 """
 
 from __future__ import annotations
@@ -27,10 +33,61 @@ from article_copies import corpus_templates, put_copy  # noqa: E402
 
 
 
+def undated_reports(store, n: int) -> None:
+    """n one-event article graphs about one town, the same class and actor, no date, as extraction
+    writes them (what merge-accounts.rq reads), written straight into the store in one go."""
+    import pyoxigraph as ox
+
+    from kg.model.vocab import CKG, CKR
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    place, army = ox.NamedNode(CKR + "place/homs"), ox.NamedNode(CKR + "actor/army")
+    quads = []
+    for i in range(n):
+        g = ox.NamedNode(CKR + f"article/r{i:06d}")
+        e = ox.NamedNode(g.value + "#e1")
+        quads += [ox.Quad(g, rdf_type, ox.NamedNode(CKG + "Article"), g),
+                  ox.Quad(e, rdf_type, ox.NamedNode(CKG + "Airstrike"), g),
+                  ox.Quad(e, ox.NamedNode(CKG + "evidence"), ox.Literal(f"Jets struck Homs ({i})."), g),
+                  ox.Quad(e, ox.NamedNode(CKG + "mentionedIn"), g, g),
+                  ox.Quad(e, ox.NamedNode(CKG + "place"), place, g),
+                  ox.Quad(e, ox.NamedNode(CKG + "agent"), army, g),
+                  ox.Quad(place, ox.NamedNode(CKG + "countryCode"), ox.Literal("SY"), g)]
+    store._db.extend(quads)
+
+
+def one_undated(n: int) -> None:
+    """Load n undated reports, then time `merge_store` (as `kg merge` runs it) and read back the
+    largest merged event; peak RSS of this process (the whole run: load and merge)."""
+    import resource
+
+    from kg.ops.merge import MAX_UNDATED, group_accounts, load_accounts, merge_store
+    from kg.store.embedded import EmbeddedStore
+
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(Path(tmp) / "store") as store:
+        undated_reports(store, n)
+        r = merge_store(store)
+        groups, _ = group_accounts(*load_accounts(store))
+        largest = max(map(len, groups))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"undated {n:>6}  merged {r.merged_events:>6}  largest {largest} (cap {MAX_UNDATED})  "
+          f"pairs scored {r.pairs_scored:>8}  merge {r.seconds:6.2f} s  peak RSS {rss:6.0f} MB", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2500, 5000, 10000])
+    ap.add_argument("--undated", type=int, nargs="+", help="undated reports of one town (issue 15)")
+    ap.add_argument("--one-undated", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one_undated:
+        return one_undated(args.one_undated)
+    if args.undated:
+        import subprocess
+
+        for n in args.undated:
+            subprocess.run([sys.executable, __file__, "--one-undated", str(n)], check=True)
+        return
     from kg.ops.merge import merge_store
     from kg.store.embedded import EmbeddedStore
 

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from kg.nlp.chunks import pipe_bounded
 from kg.nlp.pipeline import build_nlp
 from kg.nlp.state import DocState
 from kg.model.records import ActorRecord, Article, Extraction, PlaceRecord, RelationRecord
 
 
 def extract(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[Extraction]:
-    """Extraction records for each article, in order, batching spaCy with nlp.pipe."""
+    """Extraction records for each article, in order, batching spaCy with nlp.pipe; an article
+    over kg.nlp.chunks.CHUNK_TOKENS tokens goes through spaCy in chunks, one over KG_MAX_TOKENS
+    raises `ArticleTooLong` (see kg.nlp.chunks)."""
     nlp = build_nlp()
 
     def docs(arts: list[Article]):
@@ -34,7 +37,7 @@ def extract(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[Ex
 
 
 def _run(nlp, arts: list[Article], docs) -> Iterator[Extraction]:
-    for art, doc in zip(arts, nlp.pipe(docs, batch_size=len(arts))):
+    for art, doc in zip(arts, pipe_bounded(nlp, docs, batch_size=len(arts))):
         yield to_extraction(art, doc._.kg)
 
 

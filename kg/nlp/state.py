@@ -7,6 +7,7 @@ records at the end. Token offsets are spaCy token indices (end exclusive).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -139,16 +140,14 @@ class DocState:
 
     def add_mention(self, m: Mention) -> None:
         old = self.overlapping(m.start, m.end)
-        if old:
-            gone = {id(x) for x in old}
-            self.mentions = [x for x in self.mentions if id(x) not in gone]
-            for x in old:
-                for i in range(x.start, x.end):
-                    self._at.pop(i, None)
-        pos = len(self.mentions)
-        while pos > 0 and self.mentions[pos - 1].start > m.start:
-            pos -= 1
-        self.mentions.insert(pos, m)
+        for x in old:  # found by bisection (mentions are kept by start): a rebuilt list per
+            j = bisect_left(self.mentions, x.start, key=_start)  # replaced mention was quadratic
+            while self.mentions[j] is not x:
+                j += 1
+            del self.mentions[j]
+            for i in range(x.start, x.end):
+                self._at.pop(i, None)
+        self.mentions.insert(bisect_right(self.mentions, m.start, key=_start), m)  # after equal starts
         for i in range(m.start, m.end):
             self._at[i] = m
 
@@ -158,6 +157,11 @@ class DocState:
     def mention_at(self, i: int, kind: str | None = None) -> Mention | None:
         m = self._at.get(i)
         return m if m is not None and (kind is None or m.kind == kind) else None
+
+
+def _start(m: Mention) -> int:
+    """Sort key of `DocState.mentions` (by start token; `bisect` keeps it, linear on long texts)."""
+    return m.start
 
 
 def state(doc: Doc) -> DocState:

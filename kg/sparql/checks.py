@@ -19,14 +19,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.model.vocab import CKG, CKR
 from kg.sparql.internal import internal_query, prefixed_query
-from kg.store.base import Store
 
 CHECKS = ("agent-is-target", "place-as-actor", "toll-vs-evidence", "event-after-publication")
 EXAMPLES = 3
+
+if TYPE_CHECKING:  # an annotation only: kg/sparql sits above kg/store
+    from kg.store.base import Store
 
 
 @dataclass

@@ -18,9 +18,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg.model.results import QueryResult
 from kg.model.vocab import PREFIXES, XSD
 from kg.sparql.errors import QueryError
-from kg.store.base import QueryResult
 
 JSON_TYPE = "application/sparql-results+json"
 XML_TYPE = "application/sparql-results+xml"

@@ -9,7 +9,8 @@ A query file starts with comment lines that document it:
 Parameter types: `label` and `string` (plain literals), `date` (xsd:date), `integer`, `iri`, and
 three enumerated kinds of string, checked before the query runs because a value outside them
 matches nothing and the query would silently return no rows: `eventclass` and `actorclass` (a
-class name the ontology declares, from kg.model.vocab) and `enum(a|b|c)` (one of the listed words).
+class name the ontology declares, from kg.model.results import QueryResult
+from kg.model.vocab) and `enum(a|b|c)` (one of the listed words).
 Enumerated values match case-insensitively, as the queries compare them; a wrong one is refused
 with the nearest allowed value ("did you mean Airstrike?").
 Values become RDF terms first (a literal, a typed date, an IRI checked against the IRI grammar)
@@ -30,7 +31,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -39,11 +40,13 @@ from kg.model.vocab import PREFIXES, XSD, sparql_prefixes
 from kg.runtime.resources import shipped
 from kg.sparql.errors import QueryError, QueryFileError
 from kg.sparql.scanner import code_only, matching_brace
-from kg.store.base import QueryResult, Store
 
 PARAM_TYPES = {"label", "string", "date", "integer", "iri"}
 ENUM_KINDS = {"eventclass": "event class", "actorclass": "actor class"}
 _ENUM = re.compile(r"enum\((\w+(?:\|\w+)*)\)")
+
+if TYPE_CHECKING:  # an annotation only: kg/sparql sits above kg/store
+    from kg.store.base import Store
 
 
 @dataclass

@@ -9,6 +9,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# re-exported: the result records live in kg/model (kg/sparql formats them without importing kg/store)
+from kg.model.results import QueryResult, ResultStream  # noqa: F401
+
 
 class StoreError(Exception):
     """The store cannot do what was asked (locked, missing, unreachable); one line for the user."""
@@ -17,29 +20,6 @@ class StoreError(Exception):
 class QuerySyntaxError(StoreError):
     """The SPARQL text does not parse."""
 
-
-@dataclass
-class QueryResult:
-    """A SELECT result as plain Python values (variables, rows of N-Triples-ish terms or None),
-    an ASK boolean, or CONSTRUCT triples; independent of the store that produced it."""
-
-    kind: str  # "select" | "ask" | "graph"
-    variables: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)  # Term or None
-    boolean: bool | None = None
-    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
-
-
-@dataclass
-class ResultStream:
-    """A query's answer as it is computed: `items` yields SELECT rows (lists of terms or None) or
-    CONSTRUCT triples (pyoxigraph Triples). For a reader that stops early or checks a budget
-    between rows (the endpoint's row limit and time budget) instead of holding every row."""
-
-    kind: str  # "select" | "ask" | "graph"
-    variables: list[str] = field(default_factory=list)
-    items: Iterator[Any] = field(default_factory=lambda: iter(()))
-    boolean: bool | None = None
 
 
 class Store(ABC):

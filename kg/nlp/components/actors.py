@@ -12,6 +12,8 @@ Three sources, strongest first:
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import re
 
 from spacy.language import Language
@@ -293,10 +295,11 @@ class ActorFinder:
             named = [a for a in st.actors.values() if a.cls in NON_STATE and "/" not in a.key.removeprefix("actor/")]
             if phrase in AMBIGUOUS_ROLES:
                 fits = AMBIGUOUS_ROLES[phrase]
-                before = [m for m in st.mentions if m.kind == "actor" and m.end <= at and not m.generic
-                          and st.actors[m.key].cls in fits and "/" not in m.key.removeprefix("actor/")]
-                if before:
-                    return before[-1].key
+                upto = bisect_left(st.mentions, at, key=lambda m: m.start)  # those that start before `at`
+                last = next((m for m in reversed(st.mentions[:upto]) if m.kind == "actor" and m.end <= at and not m.generic
+                             and st.actors[m.key].cls in fits and "/" not in m.key.removeprefix("actor/")), None)
+                if last is not None:  # the nearest before (read backwards: linear on long texts)
+                    return last.key
             same = [a for a in named if a.cls == cls]
             if len(same) == 1:
                 return same[0].key

@@ -56,6 +56,17 @@ class _Article:
     body_token: int  # the first token after the headline
     title_case: bool  # the headline is in Title Case
 
+    def __post_init__(self) -> None:
+        self._org_at: dict[int, list[Span2]] = {}  # token -> the organisations' spans holding it
+        for a, b in self.org_like:
+            for i in range(a, b):
+                self._org_at.setdefault(i, []).append((a, b))
+
+    def in_org_name(self, s: int, e: int) -> bool:
+        """Whether tokens s..e are a strict part of an organisation's name (looked up by token:
+        a scan of every organisation per candidate was quadratic on long texts)."""
+        return any(a <= s and e <= b and (b - a) > (e - s) for a, b in self._org_at.get(s, ()))
+
 
 class PlaceFinder:
     def __init__(self, nlp: Language, name: str, gazetteer: Gazetteer | None = None) -> None:
@@ -108,15 +119,15 @@ class PlaceFinder:
         art = _Article(org_spans(doc), verb_object_names(doc, self.actor_names),
                        body_token if body_token != len(tok.idx) else 0,
                        title_case(tok.doc_text[: st.body_start]))
-        taken: list[Span2] = []
+        taken: set[int] = set()  # tokens of the names kept (a list of spans was quadratic)
         out: list[tuple[Candidate, str]] = []
         for (s, e), cand in sorted(spans.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
-            if any(a < e and s < b for a, b in taken):
+            if any(i in taken for i in range(s, e)):
                 continue
             text = self._accept(doc, tok, cand, art)
             if text is not None:
                 out.append((cand, text))
-                taken.append((cand.start, cand.end))
+                taken.update(range(cand.start, cand.end))
         return out
 
     def _accept(self, doc: Doc, tok: TokenTable, cand: Candidate, art: _Article) -> str | None:
@@ -195,7 +206,7 @@ class PlaceFinder:
             return True  # "Moscow's firepower", "Washington said": the government, not the city
         hyphenated = e < len(doc) and doc[e].text == "-"  # "Tripoli-based Government ..."
         # 'Homs' inside 'Homs Media Center' is part of an organisation's name
-        return not hyphenated and any(a <= s and e <= b and (b - a) > (e - s) for a, b in art.org_like) and f not in cw
+        return not hyphenated and art.in_org_name(s, e) and f not in cw
 
     @staticmethod
     def _read_level(doc: Doc, tok: TokenTable, cand: Candidate, text: str,
