@@ -13,7 +13,7 @@ from kg.store.embedded import EmbeddedStore
 
 
 class EmbeddedBulkLoader:
-    name = "embedded"
+    name = "pyoxigraph"
     needs_mark = True
 
     def __init__(self, store: EmbeddedStore) -> None:
