@@ -5,6 +5,7 @@ Virtuoso loader."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,22 @@ def test_the_isql_script_loads_the_staging_folder_and_reports_failed_files():
     errors = load_errors(out)
     assert len(errors) == 2 and "chunk-1.nq" in errors[0] and errors[1].startswith("*** Error 42000")
     assert load_errors("Done. -- 3 msec.\n") == []
+
+
+@pytest.mark.skipif(not (shutil.which("virtuoso-t") and shutil.which("isql-vt")),
+                    reason="Virtuoso is not installed (apt-get install virtuoso-opensource)")
+def test_the_virtuoso_loader_gives_the_store_the_sparql_writes_give(tmp_path, parts):
+    from .servers import Virtuoso
+
+    def load(loader: str) -> list[str]:
+        with Virtuoso(tmp_path / loader) as v:
+            env = {"KG_ENDPOINT": v.url, "KG_VIRTUOSO_ISQL": f"127.0.0.1:{v.isql}", "KG_VIRTUOSO_USER": "dba",
+                   "KG_VIRTUOSO_PASSWORD": "dba"}
+            p = run_kg("load", str(parts), "--loader", loader, "--stage", str(v.stage), env=env)
+            assert p.returncode == 0 and f"{ARTICLES} articles loaded" in p.stderr_text, p.stderr_text
+            assert not list(v.stage.glob("*.nq"))  # the staged files are removed
+            p = run_kg("export", "--format", "nq", env=env)
+            assert p.returncode == 0, p.stderr_text
+            return sorted(ln for ln in p.stdout_text.splitlines() if "_:" not in ln)
+
+    assert load("virtuoso") == load("transactions")

@@ -36,7 +36,11 @@ def chunk_quads(graphs: Graphs) -> list[Any]:
     entity facts (in the entities graph), as `put_graph` writes them for a new article."""
     import pyoxigraph as ox
 
-    out = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(g)) for g, quads in graphs for q in quads]
+    out: list[Any] = []
+    for g, quads in graphs:  # a partition's quads are in their graph already: kept as they are
+        named = ox.NamedNode(g)
+        in_graph = bool(quads) and quads[0].graph_name == named and quads[-1].graph_name == named
+        out += quads if in_graph else [ox.Quad(q.subject, q.predicate, q.object, named) for q in quads]
     out += entity_quads(q for g, quads in graphs if is_article_graph(g) for q in quads)
     return out
 
