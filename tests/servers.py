@@ -8,10 +8,12 @@ fault tests all need them), so that every test talks to a real server on a free 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -132,3 +134,58 @@ class KgServe:
     def __exit__(self, *exc: object) -> None:
         _stop(self.proc)
         self.proc = None
+
+
+class Virtuoso:
+    """A throw-away Virtuoso 7 on 127.0.0.1 (as benchmarks/virtuoso.sh starts it: Debian's
+    virtuoso-opensource, user dba/dba, anonymous SPARQL allowed to write), its database and a
+    staging folder for the bulk loader under `work`, which its DirsAllowed lists."""
+
+    def __init__(self, work: Path) -> None:
+        Path(work).mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(dir=work))
+        self.stage = self.dir / "stage"
+        self.http, self.isql = free_port(), free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Virtuoso":
+        ini = Path("/etc/virtuoso-opensource-7/virtuoso.ini").read_text()
+        ini = ini.replace("/var/lib/virtuoso-opensource-7/db", str(self.dir))
+        ini = re.sub(r"(?m)^ServerPort(\s*)= *1111", f"ServerPort = 127.0.0.1:{self.isql}", ini)
+        ini = re.sub(r"(?m)^ServerPort(\s*)= *8890", f"ServerPort = 127.0.0.1:{self.http}", ini)
+        ini = re.sub(r"(?m)^DirsAllowed.*", f"DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad, {self.stage}", ini)
+        ini = re.sub(r"(?m)^ResultSetMaxRows.*", "ResultSetMaxRows = 10000000", ini)
+        (self.dir / "virtuoso.ini").write_text(ini)
+        self.proc = subprocess.Popen(["virtuoso-t", "+configfile", str(self.dir / "virtuoso.ini"), "+foreground"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(240):
+            try:
+                if httpx.get(f"{self.url}?query=ASK%7B%7D", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
+        else:
+            self.__exit__()
+            raise RuntimeError("virtuoso-t did not answer within 120 s")
+        self.sql('GRANT SPARQL_UPDATE TO "SPARQL"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET (\'nobody\', 7);')
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http}/sparql"
+
+    def sql(self, text: str) -> None:
+        p = subprocess.run(["isql-vt", f"127.0.0.1:{self.isql}", "dba", "dba", f"exec={text}"], text=True,
+                           capture_output=True, check=False)
+        if p.returncode != 0 or "*** Error" in p.stdout + p.stderr:
+            raise RuntimeError(f"isql: {(p.stdout + p.stderr).strip()[:300]}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            subprocess.run(["isql-vt", f"127.0.0.1:{self.isql}", "dba", "dba", "exec=shutdown;"], capture_output=True)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

@@ -15,6 +15,7 @@ from kg.commands.common import UsageProblem, endpoint_option, fail, opened_store
 executor_option = click.option(
     "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
     help="Where extraction runs: processes on this machine, or a Dask cluster (pip install 'conflict-kg[dask]').")
+LOADER_CHOICES = ("auto", "transactions", "pyoxigraph", "oxigraph", "virtuoso")  # kg.ops.bulk.LOADERS
 scheduler_option = click.option(
     "--scheduler", metavar="ADDRESS", envvar="KG_DASK_SCHEDULER", default=None,
     help="--executor dask: the scheduler, e.g. tcp://HOST:8786 (env KG_DASK_SCHEDULER; default a local "
@@ -90,16 +91,23 @@ def _extracted(r: Any) -> str:
 @click.option("--replace", is_flag=True, help="Rewrite article graphs already in the store.")
 @click.option("--merge/--no-merge", "do_merge", default=True, show_default=True,
               help="Re-group event accounts into merged events after loading (kg merge).")
+@click.option("--loader", type=click.Choice(LOADER_CHOICES), default="auto", show_default=True,
+              help="auto: the embedded store's bulk loader, a server's SPARQL updates; transactions: one per "
+                   "article, as ingest; oxigraph: the `oxigraph load` command (a stopped server's --store folder); "
+                   "virtuoso: ld_dir + rdf_loader_run() through isql (docs/scaling.md).")
+@click.option("--stage", metavar="DIR", default=None,
+              help="--loader virtuoso: folder for the staged files, readable by the server and in its DirsAllowed "
+                   "(default DIR/.staged).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line.")
 @store_option
 @endpoint_option
-def load(folder, replace, do_merge, quiet, store_path, endpoint) -> None:
+def load(folder, replace, do_merge, loader, stage, quiet, store_path, endpoint) -> None:
     """Load the partitions `kg extract --to DIR` wrote into the store, then merge (as kg ingest).
 
     \b
     Article graphs already in the store are skipped, so a rerun finishes a stopped load.
     Exit status: 0 done; 1 a partition unreadable, an article refused, or the store failed."""
-    from kg.ops.bulk import BulkError, Load
+    from kg.ops.bulk import BulkError, Load, make_loader
     from kg.read.errors import one_line
     from kg.runtime import interrupt
     from kg.store import StoreError
@@ -110,7 +118,12 @@ def load(folder, replace, do_merge, quiet, store_path, endpoint) -> None:
     interrupt.install()
     t0 = time.perf_counter()
     with opened_store(store_path, endpoint, read_only=False, own_errors=True) as store:
-        run = Load(store, replace=replace, merge=do_merge, on_partition=lambda name, what: echo(f"{what:>8}  {name}"),
+        try:
+            chosen = make_loader(loader, store, Path(folder), replace=replace, stage=Path(stage) if stage else None)
+        except (BulkError, StoreError) as e:
+            fail(str(e))
+        run = Load(store, loader=chosen, replace=replace, merge=do_merge,
+                   on_partition=lambda name, what: echo(f"{what:>8}  {name}"),
                    on_error=lambda msg: click.echo(f"kg: skipped: {one_line(msg)}", err=True))
         try:
             r = run.run(Path(folder))
@@ -121,7 +134,10 @@ def load(folder, replace, do_merge, quiet, store_path, endpoint) -> None:
             click.echo(f"kg: interrupted by {e.name}: {_loaded(run.report)}{where}; rerun the same command to finish",
                        err=True)
             sys.exit(e.exit_code)
-    click.echo(f"{_loaded(r)} in {time.perf_counter() - t0:.1f}s", err=True)
+    if run.recovered:
+        echo(f"redone: {run.recovered} article graphs of a bulk chunk a stopped load had begun")
+    dt = time.perf_counter() - t0
+    click.echo(f"{_loaded(r)} in {dt:.1f}s ({chosen.name} loader)", err=True)
     if run.merged is not None and not quiet:
         m = run.merged
         click.echo(f"merged {m.accounts} event accounts into {m.merged_events} events "

@@ -27,6 +27,8 @@ from kg.ops.ingest import MAX_KEPT_ERRORS, article_graph_iri, clear_merge_pendin
 from kg.read.readers import InputError
 from kg.runtime.batching import batched
 from kg.runtime.interrupt import deferred
+from kg.store.bulk_common import (CHUNK_QUADS, TransactionLoader, clear_bulk_pending, drop_articles,
+                                   mark_bulk_pending, recover_bulk_pending)
 
 PARTITION_GLOB = "part-*.nq"
 
@@ -204,27 +206,44 @@ def read_partition(path: Path) -> dict[str, list[Any]]:
 
 
 class Load:
-    """One `kg load DIR` run into a store: each partition's article graphs not in the store yet are
-    written as ingest writes them (each article one transaction, with its entity facts; on a SPARQL
-    server, batched updates or Graph Store PUTs), then kg merge runs, with the same merge-pending
-    mark as ingest, so a load stopped anywhere is finished by its rerun."""
+    """One `kg load DIR` run into a store: the article graphs of the partitions not in the store
+    yet are handed to the loader, then kg merge runs, with the same merge-pending mark as ingest,
+    so a load stopped anywhere is finished by its rerun.
 
-    def __init__(self, store: Any, *, replace: bool = False, merge: bool = True,
+    The transactional loader writes as ingest writes (each article one transaction, with its
+    entity facts; on a SPARQL server, batched updates), a partition at a time. A bulk loader
+    (kg/store/bulk_*.py: pyoxigraph's, `oxigraph load`, Virtuoso's) gets chunks of about
+    CHUNK_QUADS quads, each inside the bulk-pending mark (kg/store/bulk_common.py): a chunk
+    stopped half-way is dropped and redone by the rerun, so every article ends whole."""
+
+    def __init__(self, store: Any, *, loader: Any = None, replace: bool = False, merge: bool = True,
                  on_partition: Callable[[str, str], None] | None = None,
-                 on_error: Callable[[str], None] | None = None) -> None:
+                 on_error: Callable[[str], None] | None = None, chunk_quads: int = CHUNK_QUADS) -> None:
         self.store = store
+        self.loader = loader or TransactionLoader(store, replace=replace)
         self.replace = replace
         self.merge = merge
         self.on_partition = on_partition
         self.on_error = on_error
+        self.chunk_quads = chunk_quads if self.loader.needs_mark else 0  # 0: a partition at a time
         self.report = BulkReport()
         self.stage = "loading"
         self.merged: Any = None
+        self.recovered = 0  # graphs of a stopped bulk chunk, dropped to be loaded again
         self._marked = False
+        self._chunk: list[tuple[str, list[Any]]] = []
+        self._in_chunk: set[str] = set()
+        self._replaced: list[str] = []
+        self._names: list[str] = []
+        self._size = 0
 
     def run(self, folder: Path) -> BulkReport:
-        for path in partition_files(folder):
-            self._load(path)
+        files = partition_files(folder)
+        if self.loader.needs_mark:
+            self.recovered = recover_bulk_pending(self.store)
+        for path in files:
+            self._add(path)
+        self._write()
         if self.merge and (self.report.articles or merge_pending(self.store)):
             from kg.ops.merge import merge_store
 
@@ -233,23 +252,46 @@ class Load:
             clear_merge_pending(self.store)
         return self.report
 
-    def _load(self, path: Path) -> None:
+    def _add(self, path: Path) -> None:
+        """Queue the partition's graphs that are not in the store (nor queued) yet; write the
+        queue when it is a chunk."""
         graphs = read_partition(path)
-        present = set() if self.replace else self.store.existing_graphs(list(graphs))
-        fresh = [(g, q) for g, q in graphs.items() if g not in present]
+        check = not self.replace or self.loader.needs_mark  # a bulk --replace drops the old ones first
+        present = self.store.existing_graphs(list(graphs)) if check else set()
+        fresh = [(g, q) for g, q in graphs.items() if g not in self._in_chunk and (self.replace or g not in present)]
         self.report.skipped += len(graphs) - len(fresh)
         if not fresh:
             self.report.partitions_skipped += 1
             self._tell(path.name, "skipped")
             return
-        with deferred():  # the partition's articles are written and counted, or not written
+        self._chunk += fresh
+        self._in_chunk.update(g for g, _ in fresh)
+        self._replaced += [g for g, _ in fresh if g in present]
+        self._names.append(path.name)
+        self._size += sum(len(q) for _, q in fresh)
+        if self._size >= self.chunk_quads:
+            self._write()
+
+    def _write(self) -> None:
+        if not self._chunk:
+            return
+        chunk, names, replaced = self._chunk, self._names, self._replaced
+        self._chunk, self._names, self._replaced, self._in_chunk, self._size = [], [], [], set(), 0
+        bulk = self.loader.needs_mark
+        with deferred():  # the chunk's articles are written and counted, or not written
             if self.merge and not self._marked:
                 mark_merge_pending(self.store)
                 self._marked = True
-            rejected = self.store.put_graphs(fresh, new=not self.replace)
-            self._count(fresh, rejected)
-        self.report.partitions_written += 1
-        self._tell(path.name, "loaded")
+            if bulk:
+                mark_bulk_pending(self.store, [g for g, _ in chunk])
+                drop_articles(self.store, replaced)
+            rejected = self.loader.load(chunk)
+            if bulk:
+                clear_bulk_pending(self.store)
+            self._count(chunk, rejected)
+        self.report.partitions_written += len(names)
+        for name in names:
+            self._tell(name, "loaded")
 
     def _count(self, fresh: list[tuple[str, list[Any]]], rejected: dict[str, str]) -> None:
         for graph, quads in fresh:
@@ -264,3 +306,36 @@ class Load:
     def _tell(self, name: str, what: str) -> None:
         if self.on_partition:
             self.on_partition(name, what)
+
+
+LOADERS = ("auto", "transactions", "pyoxigraph", "oxigraph", "virtuoso")
+
+
+def make_loader(kind: str, store: Any, folder: Path, *, replace: bool = False, stage: Path | None = None) -> Any:
+    """The loader `--loader` names for this store. auto: the embedded store's bulk loader, a
+    SPARQL server's update requests (the engine's own loaders are opt-in: they need the server
+    stopped, or isql access and a folder the server reads)."""
+    from kg.store.embedded import EmbeddedStore
+
+    embedded = isinstance(store, EmbeddedStore)
+    if kind == "auto":
+        kind = "pyoxigraph" if embedded else "transactions"
+    if kind == "transactions":
+        return TransactionLoader(store, replace=replace)
+    if kind in ("pyoxigraph", "oxigraph") and not embedded:
+        raise BulkError(f"--loader {kind} writes an Oxigraph folder (--store DIR; a server's --location, with the "
+                        "server stopped); a running SPARQL server is loaded with --loader transactions")
+    if kind == "pyoxigraph":
+        from kg.store.bulk_embedded import EmbeddedBulkLoader
+
+        return EmbeddedBulkLoader(store)
+    if kind == "oxigraph":
+        from kg.store.bulk_oxigraph import OxigraphCliLoader
+
+        return OxigraphCliLoader(store)
+    if embedded:
+        raise BulkError("--loader virtuoso loads a Virtuoso server: give its SPARQL endpoint (--endpoint "
+                        "http://HOST:8890/sparql) and KG_VIRTUOSO_PASSWORD for isql")
+    from kg.store.bulk_virtuoso import VirtuosoLoader
+
+    return VirtuosoLoader(store, stage or folder / ".staged")
