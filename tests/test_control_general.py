@@ -18,8 +18,8 @@ from tests.conftest import run_kg
 TEXTS = {
     "coordinated": "Boko Haram seizes towns\nMAIDUGURI, Nigeria — Boko Haram fighters captured Damboa and Gwoza "
                    "on Sunday, officials said.\n",
-    "grouped": "Houthis advance in Amran\nSANAA, Yemen — Residents said Houthi fighters were now in control of the "
-               "Harf Sufyan and Huth districts in Amran province.\n",
+    "grouped": "Houthis advance in Amran\nSANAA, Yemen — Residents said Houthi fighters were now in control of "
+               "the Harf Sufyan and Huth districts in Amran province.\n",
     "seat": "Rebels advance\nBANGUI, Central African Republic — Seleka rebels seized the capital of Ouham Prefecture, "
             "the town of Bossangoa, on Monday.\n",
     "hung_verb": "Sudan fighting\nKHARTOUM, Sudan — Last year the RSF, a paramilitary group, captured Nyala and "
@@ -40,6 +40,12 @@ TEXTS = {
                    "Jamaame on Monday.\n",
     "headquarters": "Yemen\nSANAA, Yemen — Saudi jets struck the Houthis' headquarters in Saada on Monday, "
                     "officials said.\n",
+    "expelled": "Somalia\nMOGADISHU, Somalia — Government troops drove al-Shabaab out of Jilib on Friday, "
+                "officials said.\n",
+    "driven_by": "Iraq\nBAGHDAD, Iraq — Islamic State fighters were driven out of the city of Ramadi by the Iraqi "
+                 "army in December, officials said.\n",
+    "failed_expel": "Somalia\nMOGADISHU, Somalia — The army failed to drive the militants out of Jilib, "
+                    "residents said.\n",
     "dated_of": "Ukraine\nDONETSK, Ukraine — Pro-Russian separatists held full control on Sunday of the town of "
                 "Horlivka, residents said.\n",
 }
@@ -127,10 +133,22 @@ def test_held_control_with_the_of_on_the_date(controls) -> None:
     assert _holds(controls["dated_of"], "rebels", "Horlivka"), controls["dated_of"]
 
 
+def test_the_side_that_expels_holds_the_place(controls) -> None:
+    assert _holds(controls["expelled"], "army", "Jilib"), controls["expelled"]
+    assert not _holds(controls["expelled"], "Shabab", "Jilib"), controls["expelled"]
+    assert _holds(controls["driven_by"], "army", "Ramadi"), controls["driven_by"]
+    assert not _holds(controls["driven_by"], "Islamic State", "Ramadi"), controls["driven_by"]
+
+
+def test_a_failed_expulsion_gives_nothing(controls) -> None:
+    assert not _holds(controls["failed_expel"], "army", "Jilib"), controls["failed_expel"]
+
+
 def test_the_word_lists_are_data() -> None:
     w = control_words()
     for key in ("seat_nouns", "place_group_nouns", "capture_nouns", "fall_nouns", "side_seat_nouns",
-                "unrealised_heads", "effort_words", "object_controller_verbs"):
+                "unrealised_heads", "effort_words", "object_controller_verbs", "expel_verbs", "expel_out_verbs",
+                "clear_verbs"):
         assert w[key] and all(x == x.lower() for x in w[key]), key
 
 
