@@ -46,6 +46,8 @@ TEXTS = {
                  "army in December, officials said.\n",
     "failed_expel": "Somalia\nMOGADISHU, Somalia — The army failed to drive the militants out of Jilib, "
                     "residents said.\n",
+    "ousted_in": "Yemen\nADEN, Yemen — The government moved south after the Houthis ousted it from power in "
+                 "the capital Sanaa, officials said.\n",
     "dated_of": "Ukraine\nDONETSK, Ukraine — Pro-Russian separatists held full control on Sunday of the town of "
                 "Horlivka, residents said.\n",
 }
@@ -138,6 +140,11 @@ def test_the_side_that_expels_holds_the_place(controls) -> None:
     assert not _holds(controls["expelled"], "Shabab", "Jilib"), controls["expelled"]
     assert _holds(controls["driven_by"], "army", "Ramadi"), controls["driven_by"]
     assert not _holds(controls["driven_by"], "Islamic State", "Ramadi"), controls["driven_by"]
+
+
+def test_ousted_from_power_in_a_place(controls) -> None:
+    assert _holds(controls["ousted_in"], "Houthi", "Sanaa") or _holds(controls["ousted_in"], "Houthi", "Sana"), \
+        controls["ousted_in"]
 
 
 def test_a_failed_expulsion_gives_nothing(controls) -> None:

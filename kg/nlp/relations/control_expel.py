@@ -64,5 +64,8 @@ def _from_places(st: DocState, t: Token, needs_out: bool) -> list[str]:
         if not found and o.lemma_.lower() in control_words()["place_group_nouns"]:
             p = place_in(st, o)  # 'from all the districts they occupied in Cabo Delgado'
             found = [p] if p else []
+        if not found:  # 'ousted it from power in the capital Sanaa', 'from their positions in X'
+            found = [p for h in (o, t) for c in h.children if c.dep_ == "prep" and c.lower_ == "in"
+                     for g in c.children for p in places_named(st, g)]
         out += [p for p in found if p not in out]
     return out

@@ -83,13 +83,18 @@ def side_seat(rd: Reading, sent: Span) -> None:
             continue
         if any(c.lower_ in rd.past for c in t.children):
             continue  # 'its former capital'
-        sides = [a for c in t.children if c.dep_ == "poss" for a in actor_in(st, c)
+        sides = [a for c in t.children if _possessor(c) for a in actor_in(st, c)
                  if st.actors[a].cls not in W["not_sides_classes"]]
         if not sides:
             continue
         for p in _seat_places(st, t):
             for a in sides:
                 rd.add("controls", a, p, sent, 0.7)
+
+
+def _possessor(c: Token) -> bool:
+    """'the group's', also when the parser files "the KIA’s" as a modifier with its 's."""
+    return c.dep_ == "poss" or c.dep_ == "nmod" and any(g.dep_ == "case" and g.tag_ == "POS" for g in c.children)
 
 
 def _seat_places(st: DocState, t: Token) -> list[str]:
