@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from kg.nlp.lexicon import relation_words as lex
+from kg.nlp.relations.control_places import control_words, doers, object_of, places_named
 from kg.nlp.relations.reading import Reading
 from kg.nlp.syntax import (
     RELATIVE, actor_in, doubted, ended, keyed, mended_lemma, named_place, negated, place_in, place_of_np,
@@ -40,17 +41,18 @@ def controlled_by(rd: Reading, sent: Span) -> None:
         agents = [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
         if not agents:
             continue
-        place = None
+        places: list[str | None] = [None]
         if t.dep_ in ("acl", "amod", "relcl"):
-            place = place_of_np(st, t.head) or (_place_left(st, t) if t.dep_ != "relcl" else None)
+            places = [place_of_np(st, t.head) or (_place_left(st, t) if t.dep_ != "relcl" else None)]
         for c in t.children:
             if c.dep_ in ("nsubjpass", "nsubj") and c.lower_ not in RELATIVE:
-                place = named_place(st, c) or place_in(st, c)
+                places = places_named(st, c) or [place_in(st, c)]
         kind = "static"
         if capture:
             kind = "recapture" if lemma in _W["recapture_verbs"] else "capture"
         for a in agents:
-            rd.add("controls", a, place, sent, kind=kind)
+            for place in places:
+                rd.add("controls", a, place, sent, kind=kind)
 
 
 def _place_left(st: DocState, t: Token) -> str | None:
@@ -78,17 +80,27 @@ def under_control(rd: Reading, sent: Span) -> None:
         if not realised(verb) or ended(verb) or any(c.lower_ in rd.past for c in verb.children):
             continue
         if prep.lower_ == "in" and t.lemma_ == "control" and not actors:
-            # "the army is now in (full) control of X": the subject controls the object of 'of'
-            actors = subjects(st, verb) if verb.pos_ in ("VERB", "AUX") else []
-            place = next((p for g in of_obj if (p := named_place(st, g))), None)
-            for a in actors:
-                rd.add("controls", a, place, sent)
+            # "the army is now in (full) control of X": the subject controls the object of 'of';
+            # "this leaves the government in control of X": the object does
+            actors = _in_control_side(st, verb)
+            for place in (p for g in of_obj for p in places_named(st, g)):
+                for a in actors:
+                    rd.add("controls", a, place, sent)
             continue
         for g in of_obj:
             actors += actor_in(st, g)
         place = _held_place(st, verb)
         for a in actors:
             rd.add("controls", a, place, sent)
+
+
+def _in_control_side(st: DocState, verb: Token) -> list[str]:
+    """Who is 'in control': the subject of the verb, or the object of 'leave/keep X in control'."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    if verb.lemma_ in control_words()["object_controller_verbs"]:
+        return [a for c in verb.children if c.dep_ == "dobj" for a in actor_in(st, c)]
+    return subjects(st, verb)
 
 
 def _control_sides(rd: Reading, t: Token) -> tuple[list[str], list[Token]]:
@@ -132,6 +144,13 @@ def _of_over(tok: Token) -> list[Token]:
     return [g for p in tok.children if p.dep_ == "prep" and p.lower_ in ("of", "over") for g in p.children]
 
 
+def _timed_of(verb: Token) -> list[Token]:
+    """'held control on Friday of the town of X': the parser hangs the 'of' on the date."""
+    timed = control_words()["timed_nouns_ent_types"]
+    return [g for p in verb.children if p.dep_ == "prep" for d in p.children if d.ent_type_ in timed
+            for g in _of_over(d)]
+
+
 def _taken_objects(st: DocState, t: Token, lemma: str) -> tuple[list[Token], str] | None:
     """What a verb of taking takes and how ('capture', 'recapture' or 'static' for 'kept control
     of'); None when the verb is of none of these shapes."""
@@ -146,7 +165,7 @@ def _control_noun_objects(t: Token, lemma: str) -> tuple[list[Token], str] | Non
     if lemma in _W["take_control_verbs"]:
         return _of_over(ctl) + _of_over(t), "recapture" if lemma in _W["restore_verbs"] else "capture"
     if lemma in _W["hold_control_verbs"]:
-        return _of_over(ctl), "static"
+        return _of_over(ctl) + _timed_of(t), "static"
     return None
 
 
@@ -162,7 +181,10 @@ def _verb_objects(st: DocState, t: Token, lemma: str) -> tuple[list[Token], str]
     if t.tag_ == "VBN" and not (any(c.dep_ == "aux" for c in t.children)
                                 and not any(c.dep_ == "auxpass" for c in t.children)):
         return None
-    objs = [c for c in t.children if c.dep_ == "dobj"]
+    objs = [object_of(t, c) for c in t.children if c.dep_ == "dobj"]
+    if not objs and t.dep_ != "relcl":
+        # 'seized and ethnically cleansed X': the object the verb shares with its conjunct
+        objs = [c for v in t.children if v.dep_ == "conj" and v.pos_ == "VERB" for c in v.children if c.dep_ == "dobj"]
     # the parser sometimes files a bare name as an adverb ('to retake Bakhmut')
     objs += [c for c in t.children if c.dep_ in ("advmod", "npadvmod", "attr", "oprd", "dep")
              and c.i > t.i and st.mention_at(c.i, "place")]
@@ -209,17 +231,15 @@ def _taken(rd: Reading, sent: Span, t: Token, lemma: str, objs: list[Token], kin
         kind = "recapture" if kind != "static" else kind
     if negated(t) or doubted(t):
         return
+    places = [p for o in objs for p in places_named(st, o)]
     if not realised(t):
-        losers = _from_side(st, t, objs)
-        for o in objs:
-            place = named_place(st, o)
-            for a in losers:
+        for a in _from_side(st, t, objs):
+            for place in places:
                 rd.add("controls", a, place, sent)
         return
-    agents = subjects(st, t)
+    agents = doers(st, t)
     agents += [a for c in t.children if c.dep_ == "agent" for g in c.children for a in actor_in(st, g)]
-    for o in objs:
-        place = named_place(st, o)
+    for place in places:
         for a in agents:
             rd.add("controls", a, place, sent, kind=kind)
 
@@ -278,12 +298,13 @@ def active_control(rd: Reading, sent: Span) -> None:
         for o in (c for c in t.children if c.dep_ == "dobj"):
             if t.lemma_ == "run" and not st.mention_at(o.i, "place"):
                 continue
-            place = named_place(st, o)
-            if place is None and o.lemma_ in _W["territory_share_nouns"]:
-                place = next((x for p in o.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
-                              for g in p.children if (x := named_place(st, g))), None)
-            for a in agents:
-                rd.add("controls", a, place, sent)
+            places = places_named(st, o)
+            if not places and o.lemma_ in _W["territory_share_nouns"]:
+                places = next((x for p in o.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
+                               for g in p.children if (x := places_named(st, g))), [])
+            for place in places:
+                for a in agents:
+                    rd.add("controls", a, place, sent)
 
 
 def stronghold(rd: Reading, sent: Span) -> None:
@@ -298,22 +319,37 @@ def stronghold(rd: Reading, sent: Span) -> None:
         actors = _stronghold_of(rd, t)
         if not actors:
             continue
-        place = named_place(st, t)
-        if place is None and t.dep_ == "appos":
-            place = st.mention_at(t.head.i, "place").key if st.mention_at(t.head.i, "place") else None
-        if place is None and t.dep_ in ("attr",) and realised(t.head):
-            subj = [c for c in t.head.children if c.dep_ == "nsubj"]
-            place = named_place(st, subj[0]) if subj else None
-        for a in actors:
-            rd.add("controls", a, place, sent, 0.7)
+        for place in _stronghold_places(st, t):
+            for a in actors:
+                rd.add("controls", a, place, sent, 0.7)
+
+
+def _stronghold_places(st: DocState, t: Token) -> list[str]:
+    """The places a stronghold noun names: 'strongholds of A and B', 'the government's stronghold
+    Marib city' (the noun it modifies), 'Kidal, a rebel stronghold', 'Kidal is an IS bastion'."""
+    places = places_named(st, t)
+    if not places and t.dep_ in ("amod", "compound", "nmod") and t.i < t.head.i:
+        places = places_named(st, t.head)
+    if not places and t.dep_ == "appos":
+        m = st.mention_at(t.head.i, "place")
+        places = [m.key] if m else []
+    if not places and t.dep_ in ("attr",) and realised(t.head):
+        subj = [c for c in t.head.children if c.dep_ == "nsubj"]
+        places = places_named(st, subj[0]) if subj else []
+    return places
 
 
 def _stronghold_of(rd: Reading, t: Token) -> list[str]:
     """The sides whose stronghold it is: 'the rebel stronghold', 'a stronghold of the rebels'."""
     st = rd.st
     actors: list[str] = []
-    for c in t.children:
-        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < t.i:
+    # 'the government's stronghold Marib city': the owner is on the noun the stronghold modifies
+    owners = [*t.children, *(c for c in t.head.children if c.dep_ == "poss")] if t.dep_ in ("amod", "compound") \
+        and t.i < t.head.i else list(t.children)
+    for c in owners:
+        if c.dep_ == "poss" and actor_in(st, c, subtree=False):
+            actors += actor_in(st, c, subtree=False)  # "the government's stronghold": that very node
+        elif c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < t.i:
             a = side_actor(st, rd.doc, c)
             if a:
                 actors.append(a)

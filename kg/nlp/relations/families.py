@@ -20,6 +20,9 @@ from kg.nlp.relations.control import (
     CONTROL_NOUN_VERBS, TAKE_VERBS, active_control, controlled_by, lost_control, stronghold, took_control,
     under_control,
 )
+from kg.nlp.relations.control_expel import expelled
+from kg.nlp.relations.control_nominal import nominal_capture, side_seat
+from kg.nlp.relations.control_places import control_words
 from kg.nlp.relations.modifiers import hyphen_modifiers
 from kg.nlp.relations.nesting import located
 from kg.nlp.relations.reading import Reading
@@ -58,10 +61,17 @@ FAMILIES: tuple[Family, ...] = (
     Family("under-control", _any(_W["under_control_nouns"]), (), under_control),
     # "Y took control of X", "Y retook X", "X fell to Y"
     Family("took-control", TAKE_VERBS, (frozenset(_W["control_nouns"]), CONTROL_NOUN_VERBS), took_control),
+    # "the rebels' capture of X", "the fall of X to Y"
+    Family("capture-noun", _any(control_words()["capture_nouns"], control_words()["fall_nouns"]), (), nominal_capture),
+    # "the army expelled the militants from X", "drove Y out of X", "cleared X of militants"
+    Family("expelled", _any(control_words()["expel_verbs"], control_words()["expel_out_verbs"],
+                            control_words()["clear_verbs"]), (), expelled),
     # "Y controls X", "gangs that control much of Haiti"
     Family("holds", _any(_W["hold_verbs"]), (), active_control),
     # "Kidal, a stronghold of the rebels"
     Family("stronghold", _any(_W["stronghold_nouns"]), (), stronghold),
+    # "Raqqa, the group's de facto capital", "the KIA's headquarters in Laiza"
+    Family("seat", _any(control_words()["side_seat_nouns"]), (), side_seat),
     # "the jihadists left Boni", "the army lost control of X"
     Family("left", _any(_W["loss_verbs"]), (), lost_control),
     # "A backed by B", "with the support of B", "fighting for X"
