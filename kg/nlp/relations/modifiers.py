@@ -9,6 +9,7 @@ from kg.model.records import ActorRecord
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
+from kg.nlp.relations.support_sides import backed_party
 from kg.nlp.syntax import (
     NON_STATE, coordination_root, country_actor, doubted, ended, keyed, negated, own_actors, place_of_np,
     predicate_noun, side_actor,
@@ -57,7 +58,7 @@ def _backed(rd: Reading, sent: Span, word: Token, mod: Token) -> None:
         return
     supporter = side_actor(st, rd.doc, word)
     noun = predicate_noun(mod)
-    supported = own_actors(st, coordination_root(noun), skip=(word.left_edge.i, mod.i + 1))
+    supported = backed_party(st, noun, skip=(word.left_edge.i, mod.i + 1))
     for a in supported[:1]:
         rd.add("supports", supporter, a, sent)
 

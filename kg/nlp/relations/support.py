@@ -14,6 +14,7 @@ from kg.model.records import ActorRecord
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
+from kg.nlp.relations.support_sides import backed_party
 from kg.nlp.syntax import (
     NON_STATE, RELATIVE, STATE_CLASSES, actor_in, actors_or_countries, coordination_root, country_actor,
     doubted, keyed, negated, own_actors, predicate_noun, realised, side_actor, subjects,
@@ -59,7 +60,7 @@ def _fights_with(rd: Reading, sent: Span, t: Token, prep: str, most: int) -> Non
 def _backs(rd: Reading, sent: Span, t: Token) -> None:
     """'B backs A', 'B, which backs A', 'Kenya has sent hundreds of officers to help Haiti's police'."""
     st, doc = rd.st, rd.doc
-    objs = [a for c in t.children if c.dep_ == "dobj" for a in actor_in(st, c)]
+    objs = _backed_objects(rd, t)
     subj = [a for c in t.children if c.dep_ == "nsubj" and c.lower_ not in RELATIVE
             for a in actors_or_countries(st, c)]
     if t.dep_ in ("relcl", "acl") and (not subj or doc[t.i - 1].lower_ in RELATIVE):
@@ -74,6 +75,23 @@ def _backs(rd: Reading, sent: Span, t: Token) -> None:
             rd.add("supports", s_, o, sent)
 
 
+def _backed_objects(rd: Reading, t: Token) -> list[str]:
+    """What a verb of support takes: its object; in 'Iran supports, trains and finances the
+    Houthis' the object of the last conjunct; in 'groups that Turkey supports' the noun the
+    relative clause hangs on."""
+    st = rd.st
+    dobj = [c for c in t.children if c.dep_ == "dobj"]
+    if dobj and t.dep_ == "relcl" and dobj[0].lower_ in RELATIVE:
+        return backed_party(st, t.head)
+    if not dobj:
+        for c in t.subtree:
+            if c.dep_ == "conj" and c.head.i >= t.i and c.lemma_ in _W["support_verbs"]:
+                dobj = [d for d in c.children if d.dep_ == "dobj"]
+                if dobj:
+                    break
+    return [a for c in dobj for a in actor_in(st, c)]
+
+
 def _backed_by(rd: Reading, sent: Span, t: Token) -> None:
     """'A, backed by B', 'A is supported by B' ('allied with' is read by _allied)."""
     st = rd.st
@@ -84,7 +102,7 @@ def _backed_by(rd: Reading, sent: Span, t: Token) -> None:
     backed: list[str] = []
     if t.dep_ in ("acl", "amod", "relcl"):
         head = coordination_root(t.head)
-        backed = actor_in(st, head, subtree=False) or own_actors(st, head) or actor_in(st, head)
+        backed = backed_party(st, t.head) or actor_in(st, head)
     for c in t.children:
         if c.dep_ == "nsubjpass":
             if c.lower_ in RELATIVE and t.dep_ == "relcl":
