@@ -14,7 +14,7 @@ from kg.model.records import ActorRecord
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
-from kg.nlp.relations.support_sides import backed_party
+from kg.nlp.relations.support_sides import backed_party, state_behind
 from kg.nlp.syntax import (
     NON_STATE, RELATIVE, STATE_CLASSES, actor_in, actors_or_countries, coordination_root, country_actor,
     doubted, keyed, negated, own_actors, predicate_noun, realised, side_actor, subjects,
@@ -97,6 +97,8 @@ def _backed_by(rd: Reading, sent: Span, t: Token) -> None:
     st = rd.st
     supporters = [a for c in t.children if c.dep_ == "agent" for g in c.children
                   for a in actors_or_countries(st, g)]
+    supporters += [s for c in t.children if c.dep_ == "agent" for g in c.children
+                   for x in (g, *(y for y in g.children if y.dep_ == "conj")) if (s := state_behind(st, x))]
     if t.lower_ in _W["ally_words"] or not supporters:
         return
     backed: list[str] = []
@@ -119,6 +121,8 @@ def _support_noun(rd: Reading, sent: Span, t: Token) -> None:
     st = rd.st
     air = t.lemma_ == "cover" or any(x.lower_ in _W["air_support_nouns"] for x in t.children)
     givers = _support_givers(rd, t, air)
+    givers += [s for x in (t, *(g for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")
+                                for g in c.children)) if (s := state_behind(st, x))]
     verb = t.head.head
     while verb.dep_ == "prep" or (verb.pos_ == "NOUN" and verb.dep_ == "pobj"):
         verb = verb.head  # "under the cover of X"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from kg.nlp.relations.reading import Reading
-from kg.nlp.relations.support_sides import backed_party, prefix_backer, support_words
+from kg.nlp.relations.support_sides import backed_party, own_forces, prefix_backer, support_words
 from kg.nlp.syntax import (
     RELATIVE, actor_in, actors_or_countries, coordination_root, doubted, keyed, negated, own_actors, realised,
     subjects,
@@ -41,7 +41,7 @@ def fused_backing(rd: Reading, sent: Span) -> None:
         noun = t.head if t.head is not t else None
         if backer is None or noun is None or noun.pos_ not in ("NOUN", "PROPN"):
             continue
-        for a in backed_party(st, noun, skip=(t.i, t.i + 1))[:1]:
+        for a in backed_party(st, noun, skip=(t.i, t.i + 1), whole=False)[:1]:
             rd.add("supports", backer, a, sent)
 
 
@@ -73,9 +73,9 @@ def _loyal_holder(rd: Reading, t: Token) -> list[str]:
         return [a for c in t.head.children if c.dep_ == "nsubj" and c.lower_ not in RELATIVE
                 for a in actor_in(st, c)] or (subjects(st, t.head) if t.head.dep_ == "relcl" else [])
     head = t.head
-    if head is t or head.pos_ not in ("NOUN", "PROPN"):
+    if head is t or head.pos_ not in ("NOUN", "PROPN") or own_forces(head):
         return []
-    return backed_party(st, head, skip=(t.i, t.right_edge.i + 1))
+    return backed_party(st, head, skip=(t.i, t.right_edge.i + 1), whole=False)
 
 
 def ally_nouns(rd: Reading, sent: Span) -> None:
@@ -139,7 +139,7 @@ def _and_allied(rd: Reading, sent: Span, t: Token) -> None:
         return
     after = st.mention_at(t.i + 1, "actor")
     before = st.mention_at(t.i - 2, "actor")
-    if after and before and after.key in st.actors and before.key in st.actors:
+    if after and before and not after.generic and after.key in st.actors and before.key in st.actors:
         rd.add("supports", after.key, before.key, sent, 0.7)
 
 

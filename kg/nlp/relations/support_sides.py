@@ -14,7 +14,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from kg.model.records import ActorRecord
-from kg.nlp.lexicon import country_words, fold, load_json, nationality_words
+from kg.nlp.lexicon import country_words, fold, load_json, nationality_words, patterns
 from kg.nlp.state import DocState
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.syntax import actor_in, coordination_root, own_actors
@@ -26,18 +26,27 @@ def support_words() -> dict[str, Any]:
     return {k: (set(v) if isinstance(v, list) else v) for k, v in load_json("support.json").items()}
 
 
-def backed_party(st: DocState, noun: Token, skip: tuple[int, int] = (0, 0)) -> list[str]:
+def backed_party(st: DocState, noun: Token, skip: tuple[int, int] = (0, 0), *, whole: bool = True) -> list[str]:
     """The actors a noun that a backing phrase modifies stands for. 'M23, a militia backed by
     Rwanda': the apposition's head (M23), before the generic 'militia'; 'the Iran-backed group
-    Hezbollah': the name in apposition after the noun; else the noun phrase's own actors."""
+    Hezbollah': the name in apposition after the noun; else the noun phrase's own actors (of the
+    whole coordination when `whole`: a participle after 'X and Y' is said of both, a modifier
+    inside one conjunct only of it)."""
     if noun.dep_ == "appos":
         head = actor_in(st, noun.head, subtree=False) or own_actors(st, noun.head)
         if head:
             return head
-    own = own_actors(st, coordination_root(noun), skip=skip)
+    own = own_actors(st, coordination_root(noun) if whole else noun, skip=skip)
     if own:
         return own
     return [a for c in noun.children if c.dep_ == "appos" for a in actor_in(st, c, subtree=False)]
+
+
+def own_forces(noun: Token) -> bool:
+    """'forces loyal to X', 'fighters aligned with X': a common noun for armed men names X's own
+    forces, not a second side that backs X ('the Al-Kani Militia, loyal to Haftar' is one)."""
+    words = set(patterns()["force_nouns"]) | set(patterns()["role_nouns"])
+    return noun.pos_ == "NOUN" and noun.lower_ in words
 
 
 def country_node(st: DocState, cc: str, surface: str) -> str | None:
@@ -73,3 +82,15 @@ def prefix_backer(st: DocState, prefix: str) -> str | None:
     rec = st.actors.setdefault(key, ActorRecord(key=key, label=generic_label(cc, "Army"), cls="Army", country=cc))
     rec.aliases.add(prefix)
     return key
+
+
+def state_behind(st: DocState, tok: Token) -> str | None:
+    """The country behind a means of war a nationality qualifies ('Russian air strikes',
+    'heavy Russian air support', 'Turkish help'): the state backs, whatever arm delivered it."""
+    if tok.lemma_ not in support_words()["means_nouns"] and tok.lower_ not in support_words()["means_nouns"]:
+        return None
+    for c in tok.children:
+        cc = nationality_words().get(fold(c.text)) if c.dep_ in ("amod", "compound", "nmod") else None
+        if cc:
+            return country_node(st, cc, c.text)
+    return None
