@@ -9,7 +9,7 @@ from kg.model.records import ActorRecord
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
-from kg.nlp.relations.support_sides import backed_party, support_words
+from kg.nlp.relations.support_sides import backed_party, prefix_backer, support_words
 from kg.nlp.syntax import (
     NON_STATE, coordination_root, country_actor, doubted, ended, keyed, negated, own_actors, place_of_np,
     predicate_noun, side_actor,
@@ -57,6 +57,10 @@ def _backed(rd: Reading, sent: Span, word: Token, mod: Token) -> None:
     if negated(mod) or doubted(mod):
         return
     supporter = side_actor(st, rd.doc, word)
+    m = st.mention_at(word.i, "actor")
+    if m is not None and m.end > mod.i:
+        # 'the Iran-backed group Hezbollah' read as one name: the modifier's word stands alone
+        supporter = prefix_backer(st, word.text) or supporter
     noun = predicate_noun(mod)
     supported = backed_party(st, noun, skip=(word.left_edge.i, mod.i + 1), whole=False)
     for a in supported[:1]:

@@ -14,7 +14,7 @@ from kg.model.records import ActorRecord
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
-from kg.nlp.relations.support_sides import backed_party, state_behind
+from kg.nlp.relations.support_sides import backed_party, sent_to_back, state_behind
 from kg.nlp.syntax import (
     NON_STATE, RELATIVE, STATE_CLASSES, actor_in, actors_or_countries, coordination_root, country_actor,
     doubted, keyed, negated, own_actors, predicate_noun, realised, side_actor, subjects,
@@ -36,7 +36,8 @@ def supported(rd: Reading, sent: Span) -> None:
             _fights_with(rd, sent, t, "for", 1)  # "Ugandan troops are fighting for Kiir"
         if t.lemma_ in _W["alongside_verbs"] and t.pos_ == "VERB" and realised(t):
             _fights_with(rd, sent, t, "alongside", 2)  # "Chadian troops fought alongside the army"
-        if t.lemma_ in _W["support_verbs"] and t.pos_ == "VERB" and t.tag_ != "VBN" and realised(t):
+        if t.lemma_ in _W["support_verbs"] and t.pos_ == "VERB" and t.tag_ != "VBN" and (
+                realised(t) or sent_to_back(t, _W["contribute_verbs"])):
             _backs(rd, sent, t)
         if t.lemma_ in _W["support_participles"] and t.tag_ == "VBN" and not negated(t) and not doubted(t):
             _backed_by(rd, sent, t)
@@ -89,6 +90,8 @@ def _backed_objects(rd: Reading, t: Token) -> list[str]:
                 dobj = [d for d in c.children if d.dep_ == "dobj"]
                 if dobj:
                     break
+    if not dobj:  # 'to help the Haitian police fight the gangs'
+        dobj = [s for c in t.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"]
     return [a for c in dobj for a in actor_in(st, c)]
 
 

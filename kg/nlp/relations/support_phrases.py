@@ -39,9 +39,14 @@ def fused_backing(rd: Reading, sent: Span) -> None:
             continue
         backer = prefix_backer(st, prefix)
         noun = t.head if t.head is not t else None
-        if backer is None or noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+        if backer is None:
             continue
-        for a in backed_party(st, noun, skip=(t.i, t.i + 1), whole=False)[:1]:
+        if noun is not None and noun.pos_ in ("NOUN", "PROPN"):
+            backed = backed_party(st, noun, skip=(t.i, t.i + 1), whole=False)
+        else:  # a parse that hangs the word elsewhere: the name right after it
+            m = st.mention_at(t.i + 1, "actor") if t.i + 1 < sent.end else None
+            backed = [m.key] if m and m.key in st.actors else []
+        for a in backed[:1]:
             rd.add("supports", backer, a, sent)
 
 
@@ -73,7 +78,7 @@ def _loyal_holder(rd: Reading, t: Token) -> list[str]:
         return [a for c in t.head.children if c.dep_ == "nsubj" and c.lower_ not in RELATIVE
                 for a in actor_in(st, c)] or (subjects(st, t.head) if t.head.dep_ == "relcl" else [])
     head = t.head
-    if head is t or head.pos_ not in ("NOUN", "PROPN") or own_forces(head):
+    if head is t or head.pos_ not in ("NOUN", "PROPN") or own_forces(st, head):
         return []
     return backed_party(st, head, skip=(t.i, t.right_edge.i + 1), whole=False)
 

@@ -42,11 +42,13 @@ def backed_party(st: DocState, noun: Token, skip: tuple[int, int] = (0, 0), *, w
     return [a for c in noun.children if c.dep_ == "appos" for a in actor_in(st, c, subtree=False)]
 
 
-def own_forces(noun: Token) -> bool:
-    """'forces loyal to X', 'fighters aligned with X': a common noun for armed men names X's own
-    forces, not a second side that backs X ('the Al-Kani Militia, loyal to Haftar' is one)."""
+def own_forces(st: DocState, noun: Token) -> bool:
+    """'forces loyal to X', 'fighters aligned with X': a common noun for armed men, naming no
+    group of its own, is X's own forces, not a second side that backs X ('the Al-Kani militia,
+    loyal to Haftar' names one)."""
     words = set(patterns()["force_nouns"]) | set(patterns()["role_nouns"])
-    return noun.pos_ == "NOUN" and noun.lower_ in words
+    m = st.mention_at(noun.i, "actor")
+    return noun.pos_ == "NOUN" and noun.lower_ in words and (m is None or m.generic or m.start == noun.i)
 
 
 def country_node(st: DocState, cc: str, surface: str) -> str | None:
@@ -94,3 +96,12 @@ def state_behind(st: DocState, tok: Token) -> str | None:
         if cc:
             return country_node(st, cc, c.text)
     return None
+
+
+def sent_to_back(t: Token, senders: set[str]) -> bool:
+    """'Kenya has sent 400 officers to help the Haitian police': an infinitive of purpose is
+    no deed of its own, but sending troops for it is backing already given."""
+    from kg.nlp.syntax import negated, realised
+
+    return (any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children) and t.head is not t
+            and t.head.lemma_ in senders and realised(t.head) and not negated(t))
