@@ -14,7 +14,7 @@ from kg.model.records import ActorRecord
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
-from kg.nlp.relations.support_sides import backed_party, sent_to_back, state_behind
+from kg.nlp.relations.support_sides import backed_party, own_forces, sent_to_back, state_behind
 from kg.nlp.syntax import (
     NON_STATE, RELATIVE, STATE_CLASSES, actor_in, actors_or_countries, coordination_root, country_actor,
     doubted, keyed, negated, own_actors, predicate_noun, realised, side_actor, subjects,
@@ -65,7 +65,11 @@ def _backs(rd: Reading, sent: Span, t: Token) -> None:
     subj = [a for c in t.children if c.dep_ == "nsubj" and c.lower_ not in RELATIVE
             for a in actors_or_countries(st, c)]
     if t.dep_ in ("relcl", "acl") and (not subj or doc[t.i - 1].lower_ in RELATIVE):
-        subj = own_actors(st, coordination_root(t.head)) or subj
+        head = coordination_root(t.head)
+        if actor_in(st, head, subtree=False) or own_forces(st, head) or head.pos_ == "PROPN":
+            subj = own_actors(st, head) or subj  # not 'military actions supporting militants'
+        elif head.pos_ == "NOUN":
+            subj = []
         if not subj:
             c = country_actor(st, t.head)
             subj = [c] if c else []
