@@ -48,6 +48,11 @@ NOTHING = [
     "Iran does not support the Houthis, its foreign minister said on Monday.",
     "Clashes broke out between the army and forces loyal to the TPLF near Alamata.",
     "Russian officers took part in military actions supporting militants there, the ministry said.",
+    "The Al-Kani militia is not loyal to Khalifa Haftar, its commander said.",
+    "Turkey is not an ally of Armenia, the minister said on Monday.",
+    "The rebels never declared allegiance to the Islamic State.",
+    "Kenya did not send troops to help the Somali army.",
+    "Wagner fighters were not deployed in support of the Malian army, officials said.",
 ]
 
 
