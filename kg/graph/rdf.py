@@ -181,6 +181,8 @@ def _actor(a: ActorRecord, ex: Extraction, a_iri: ox.NamedNode) -> Iterator[tupl
     if a.cls == "Country" or a.key.startswith("place/"):
         # a country acting: the same node as the place, typed Country (Place and Actor)
         yield node, A, ckg("Country")
+        if a.key not in ex.places:  # named only as a word part ('U.S.-backed'): no place node labels it
+            yield node, LABEL, lit(a.label)
         for alias in _names(a.aliases):
             yield node, ALT, lit(alias)
         yield node, ckg("mentionedIn"), a_iri

@@ -27,6 +27,10 @@ from kg.nlp.relations.modifiers import hyphen_modifiers
 from kg.nlp.relations.nesting import located
 from kg.nlp.relations.reading import Reading
 from kg.nlp.relations.support import ALLIANCE_WORDS, SUPPORT_WORDS, supported, supported_more
+from kg.nlp.relations.support_phrases import (
+    ALLY_WORDS, IN_SUPPORT_WORDS, JOIN_WORDS, LOYALTY_WORDS, ally_nouns, fused_backing, in_support, joined_forces,
+    loyalty,
+)
 
 
 class Family(NamedTuple):
@@ -78,6 +82,16 @@ FAMILIES: tuple[Family, ...] = (
     Family("supported", _any(SUPPORT_WORDS), (), supported),
     # "allied with X", "provided air support to Y", "Iran's proxies"
     Family("allied", _any(ALLIANCE_WORDS), (), supported_more),
+    # "U.S.-backed fighters" as one token (its words are not in the sentence's word set)
+    Family("fused-backing", None, (), fused_backing),
+    # "militias loyal to Haftar", "declared allegiance to X"
+    Family("loyalty", LOYALTY_WORDS, (), loyalty),
+    # "Turkey, a close ally of Azerbaijan", "the SAF and allied Joint Forces"
+    Family("ally-noun", ALLY_WORDS, (), ally_nouns),
+    # "a jet was deployed in support of the militia"
+    Family("in-support", IN_SUPPORT_WORDS, (), in_support),
+    # "X joined forces with Y"
+    Family("joined-forces", JOIN_WORDS, (), joined_forces),
     # "Rastan, a city in the Homs province": any two places can nest
     Family("nesting", None, (), located),
     # "X said", "according to X", "citing X"

@@ -9,6 +9,7 @@ from kg.model.records import ActorRecord
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
+from kg.nlp.relations.support_sides import backed_party, prefix_backer, support_words
 from kg.nlp.syntax import (
     NON_STATE, coordination_root, country_actor, doubted, ended, keyed, negated, own_actors, place_of_np,
     predicate_noun, side_actor,
@@ -56,8 +57,12 @@ def _backed(rd: Reading, sent: Span, word: Token, mod: Token) -> None:
     if negated(mod) or doubted(mod):
         return
     supporter = side_actor(st, rd.doc, word)
+    m = st.mention_at(word.i, "actor")
+    if m is not None and m.end > mod.i:
+        # 'the Iran-backed group Hezbollah' read as one name: the modifier's word stands alone
+        supporter = prefix_backer(st, word.text) or supporter
     noun = predicate_noun(mod)
-    supported = own_actors(st, coordination_root(noun), skip=(word.left_edge.i, mod.i + 1))
+    supported = backed_party(st, noun, skip=(word.left_edge.i, mod.i + 1), whole=False)
     for a in supported[:1]:
         rd.add("supports", supporter, a, sent)
 
@@ -79,10 +84,13 @@ def _pro(rd: Reading, sent: Span, mod: Token) -> None:
     if side is None:
         cc = nationality_words().get(fold(mod.text))
         cls = "Army" if cc else patterns()["side_adjectives"].get(mod.lower_)
-        if cls in ("Army", "StateForce"):
+        if mod.lower_ in support_words()["government_sides"]:
+            cls = "Government"  # 'pro-government militias' back the government, not its army
+        if cls in ("Army", "StateForce", "Government"):
+            cls = "Government" if cls == "Government" else "Army"
             cc = cc or st.actors[group[0]].country or st.main_country
-            side = generic_key(cc, "Army")
+            side = generic_key(cc, cls)
             if side not in st.actors:
-                st.actors[side] = ActorRecord(key=side, label=generic_label(cc, "Army"), cls="Army", country=cc)
+                st.actors[side] = ActorRecord(key=side, label=generic_label(cc, cls), cls=cls, country=cc)
     if side and st.actors.get(side) and st.actors[side].cls not in NON_STATE:
         rd.add("supports", group[0], side, sent, 0.7)

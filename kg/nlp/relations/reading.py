@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span
 from kg.model.records import RelationRecord
 from kg.nlp.lexicon import patterns, relation_words as lex
 from kg.nlp.state import DocState, Mention
+from kg.nlp.relations.support_sides import support_words
 from kg.nlp.syntax import STATE_CLASSES, evidence_of
 
 # a capture outdates a description, a recapture outdates both
@@ -47,7 +48,11 @@ class Reading:
         sa, oa = self.st.actors.get(s), self.st.actors.get(o)
         if sa is None or oa is None or oa.cls in lex()["unsupportable_classes"] or sa.cls in ("Civilians",):
             return False
-        # "troops supporting the government": one state's own arms, no backing between sides
+        # "troops supporting the government": one state's own arms, no backing between sides;
+        # but one branch backs another ("the Air Force came to support the police")
+        branches = support_words()["same_state_branches"]
+        if sa.cls in branches and oa.cls in branches and sa.cls != oa.cls:
+            return True
         return not (sa.cls in STATE_CLASSES and oa.cls in STATE_CLASSES and sa.country and sa.country == oa.country)
 
     def rank(self, r: RelationRecord) -> int:

@@ -14,6 +14,7 @@ from kg.model.records import ActorRecord
 from kg.nlp.lexicon import fold, nationality_words, patterns, relation_words as lex
 from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
+from kg.nlp.relations.support_sides import backed_party, own_forces, sent_to_back, state_behind
 from kg.nlp.syntax import (
     NON_STATE, RELATIVE, STATE_CLASSES, actor_in, actors_or_countries, coordination_root, country_actor,
     doubted, keyed, negated, own_actors, predicate_noun, realised, side_actor, subjects,
@@ -35,7 +36,8 @@ def supported(rd: Reading, sent: Span) -> None:
             _fights_with(rd, sent, t, "for", 1)  # "Ugandan troops are fighting for Kiir"
         if t.lemma_ in _W["alongside_verbs"] and t.pos_ == "VERB" and realised(t):
             _fights_with(rd, sent, t, "alongside", 2)  # "Chadian troops fought alongside the army"
-        if t.lemma_ in _W["support_verbs"] and t.pos_ == "VERB" and t.tag_ != "VBN" and realised(t):
+        if t.lemma_ in _W["support_verbs"] and t.pos_ == "VERB" and t.tag_ != "VBN" and (
+                realised(t) or sent_to_back(t, _W["contribute_verbs"])):
             _backs(rd, sent, t)
         if t.lemma_ in _W["support_participles"] and t.tag_ == "VBN" and not negated(t) and not doubted(t):
             _backed_by(rd, sent, t)
@@ -59,11 +61,15 @@ def _fights_with(rd: Reading, sent: Span, t: Token, prep: str, most: int) -> Non
 def _backs(rd: Reading, sent: Span, t: Token) -> None:
     """'B backs A', 'B, which backs A', 'Kenya has sent hundreds of officers to help Haiti's police'."""
     st, doc = rd.st, rd.doc
-    objs = [a for c in t.children if c.dep_ == "dobj" for a in actor_in(st, c)]
+    objs = _backed_objects(rd, t)
     subj = [a for c in t.children if c.dep_ == "nsubj" and c.lower_ not in RELATIVE
             for a in actors_or_countries(st, c)]
     if t.dep_ in ("relcl", "acl") and (not subj or doc[t.i - 1].lower_ in RELATIVE):
-        subj = own_actors(st, coordination_root(t.head)) or subj
+        head = coordination_root(t.head)
+        if actor_in(st, head, subtree=False) or own_forces(st, head) or head.pos_ == "PROPN":
+            subj = own_actors(st, head) or subj  # not 'military actions supporting militants'
+        elif head.pos_ == "NOUN":
+            subj = []
         if not subj:
             c = country_actor(st, t.head)
             subj = [c] if c else []
@@ -74,17 +80,38 @@ def _backs(rd: Reading, sent: Span, t: Token) -> None:
             rd.add("supports", s_, o, sent)
 
 
+def _backed_objects(rd: Reading, t: Token) -> list[str]:
+    """What a verb of support takes: its object; in 'Iran supports, trains and finances the
+    Houthis' the object of the last conjunct; in 'groups that Turkey supports' the noun the
+    relative clause hangs on."""
+    st = rd.st
+    dobj = [c for c in t.children if c.dep_ == "dobj"]
+    if dobj and t.dep_ == "relcl" and dobj[0].lower_ in RELATIVE:
+        return backed_party(st, t.head)
+    if not dobj:
+        for c in t.subtree:
+            if c.dep_ == "conj" and c.head.i >= t.i and c.lemma_ in _W["support_verbs"]:
+                dobj = [d for d in c.children if d.dep_ == "dobj"]
+                if dobj:
+                    break
+    if not dobj:  # 'to help the Haitian police fight the gangs'
+        dobj = [s for c in t.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"]
+    return [a for c in dobj for a in actor_in(st, c)]
+
+
 def _backed_by(rd: Reading, sent: Span, t: Token) -> None:
     """'A, backed by B', 'A is supported by B' ('allied with' is read by _allied)."""
     st = rd.st
     supporters = [a for c in t.children if c.dep_ == "agent" for g in c.children
                   for a in actors_or_countries(st, g)]
+    supporters += [s for c in t.children if c.dep_ == "agent" for g in c.children
+                   for x in (g, *(y for y in g.children if y.dep_ == "conj")) if (s := state_behind(st, x))]
     if t.lower_ in _W["ally_words"] or not supporters:
         return
     backed: list[str] = []
     if t.dep_ in ("acl", "amod", "relcl"):
         head = coordination_root(t.head)
-        backed = actor_in(st, head, subtree=False) or own_actors(st, head) or actor_in(st, head)
+        backed = backed_party(st, t.head) or actor_in(st, head)
     for c in t.children:
         if c.dep_ == "nsubjpass":
             if c.lower_ in RELATIVE and t.dep_ == "relcl":
@@ -101,6 +128,8 @@ def _support_noun(rd: Reading, sent: Span, t: Token) -> None:
     st = rd.st
     air = t.lemma_ == "cover" or any(x.lower_ in _W["air_support_nouns"] for x in t.children)
     givers = _support_givers(rd, t, air)
+    givers += [s for x in (t, *(g for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")
+                                for g in c.children)) if (s := state_behind(st, x))]
     verb = t.head.head
     while verb.dep_ == "prep" or (verb.pos_ == "NOUN" and verb.dep_ == "pobj"):
         verb = verb.head  # "under the cover of X"
