@@ -14,6 +14,7 @@ from kg.model.records import EventRecord
 from kg.model import classes as C
 from kg.nlp.events.anaphora import antecedent, sibling_class
 from kg.nlp.events.modality import anchor, blocked, current, nobody
+from kg.nlp.events.place_lists import split_by_place
 from kg.nlp.events.places_dates import context_place, date, place, report_date
 from kg.nlp.events.roles import agents as agents_of, targets as targets_of, without_deniers
 from kg.nlp.events.tolls import Tolls, share_of
@@ -54,7 +55,7 @@ class SentenceReader:
         for acc in self.merge(accounts):
             ev = self._record(st, sent, acc, reporters)
             if ev is not None:
-                st.events.append(ev)
+                st.events.extend(split_by_place(st, acc.tok, ev))
 
     # -- phase 1: one account per trigger that tells of a happening ----------------------------
     def _account(self, st: DocState, sent: Span, t: Token, cls: str, n: int) -> Account | None:
