@@ -135,7 +135,9 @@ class SentenceReader:
             also=target_classes(st, t, cls, hit, self.lex),
         )
         ev.separate = bool(SEPARATE.search(table.span_text(sent.start, sent.end)))  # Span.text joins its tokens
-        if where is None:
+        if not specific_place:
+            # none, or only a country ("killed in combat in Colombia's south"): the place the story
+            # named just before may say where in it (applied after consolidation)
             ev.context_place = context_place(st, sent)
         if when is None:
             ev.report_date = report_date(st, sent)
