@@ -101,7 +101,28 @@ def sentence_toll(sent: Span, lex: EventLexicon) -> int | None:
             best = n
         elif not weak:
             best = max(best, n)
-    return best
+    return best if best is not None else _named_victim(toks, lex)
+
+
+def _named_victim(toks: list[Token], lex: EventLexicon) -> int | None:
+    """1 when a person named by name dies ('Willy Ngoma, the group's spokesman, was killed in a
+    drone strike', 'the strike killed commander Abu Ahmed'): a toll no number states."""
+    for x in toks:
+        if x.ent_type_ != "PERSON":
+            continue
+        for _ in range(3):  # "the spokesman Willy Ngoma": the name hangs off its title
+            if x.dep_ in ("compound", "appos") and x.head != x:
+                x = x.head
+        if x.dep_ not in ("nsubjpass", "nsubj", "dobj"):
+            continue
+        verb = x.head
+        if verb.pos_ != "VERB" or not (verb.lower_ in lex.death or verb.lemma_.lower() in lex.death):
+            continue
+        if x.dep_ == "nsubj" and verb.lemma_.lower() not in DYING_LEMMAS:
+            continue  # "Ngoma killed five": the named one killed, not died
+        if not any(c.lower_ in INJURY for c in verb.children if c.dep_ == "conj"):
+            return 1
+    return None
 
 
 def _toll_at(doc: Doc, toks: list[Token], k: int, lex: EventLexicon) -> tuple[int, bool] | None:
