@@ -83,13 +83,22 @@ def _safe(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+def full_date(text: str) -> dt.date | None:
+    """A DATE expression that names its year, month and day ('July 27, 2019', '2019-07-27'):
+    it needs no reference day."""
+    return resolve_date(text, None)
+
+
 class DateResolver:
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
-        for e in doc.ents:
-            if e.label_ not in ("DATE", "TIME"):
-                continue
-            d = resolve_date(e.text, st.published)
+        ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+        # without a publication date, the latest full date the text gives (often a caption's,
+        # "Photo ... on July 27, 2019") is the day it was written about: "on Saturday" resolves
+        # against it rather than to nothing
+        ref = st.published or max((d for e in ents if (d := full_date(e.text))), default=None)
+        for e in ents:
+            d = resolve_date(e.text, ref)
             if d is not None:
                 st.dates.append((e.start, e.end, d))
         return doc
