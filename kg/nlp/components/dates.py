@@ -13,6 +13,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.events.tolls import parse_count
+from kg.nlp.events.words import word_set, word_value
 from kg.nlp.state import state
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -21,6 +23,9 @@ MONTHS = {m: i for i, m in enumerate(
      "november", "december"], start=1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
+OFFSET_UNITS: dict[str, int] = word_value("dates", "offset_units")
+LATER = word_set("dates", "later")
+EARLIER = word_set("dates", "earlier")
 
 
 def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
@@ -41,6 +46,8 @@ def _resolve(text: str, published: dt.date | None) -> dt.date | None:
     m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)
     if m:
         return _safe(int(m[1]), int(m[2]), int(m[3]))
+    t = re.sub(r"\b(\d{1,2})\s*[-–]\s*\d{1,2}\b", r"\1", t)  # "16-20 January": the first day
+    words = t.split()
     day = month = year = None
     for i, w in enumerate(words):
         if w in MONTHS:
@@ -83,15 +90,40 @@ def _safe(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+def offset_days(text: str) -> int | None:
+    """'two days later' -> 2, 'a week earlier' -> -7: a span counted from the day named before;
+    None for any other expression."""
+    words = text.lower().replace("-", " ").split()
+    if len(words) != 3 or words[1] not in OFFSET_UNITS:
+        return None
+    n = 1 if words[0] in ("a", "an", "one") else parse_count(words[0])
+    if n is None or n > 366:
+        return None
+    sign = 1 if words[2] in LATER else -1 if words[2] in EARLIER else 0
+    return sign * n * OFFSET_UNITS[words[1]] or None
+
+
+def full_date(text: str) -> dt.date | None:
+    """A DATE expression that names its year, month and day ('July 27, 2019', '2019-07-27'):
+    it needs no reference day."""
+    return resolve_date(text, None)
+
+
 class DateResolver:
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
-        for e in doc.ents:
-            if e.label_ not in ("DATE", "TIME"):
-                continue
-            d = resolve_date(e.text, st.published)
+        ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+        # without a publication date, the latest full date the text gives (often a caption's,
+        # "Photo ... on July 27, 2019") is the day it was written about: "on Saturday" resolves
+        # against it rather than to nothing
+        ref = st.published or max((d for e in ents if (d := full_date(e.text))), default=None)
+        last = None  # the day the text named last: what "two days later" counts from
+        for e in ents:
+            off = offset_days(e.text)
+            d = last + dt.timedelta(days=off) if off is not None and last is not None else resolve_date(e.text, ref)
             if d is not None:
                 st.dates.append((e.start, e.end, d))
+                last = d
         return doc
 
 

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from kg.nlp.events.accounts import SentenceReader
 from kg.nlp.events.consolidate import consolidate
-from kg.nlp.events.places_dates import context_dates
+from kg.nlp.events.places_dates import context_dates, narrower_place
 from kg.nlp.events.tolls import Tolls
 from kg.nlp.events.triggers import find_triggers
 from kg.nlp.events.words import event_words
@@ -46,7 +46,7 @@ class EventExtractor:
         st.events = consolidate(st, st.events)
         for ev in st.events:
             # only after merging: restatements without a place must not split from their lead
-            ev.place = ev.place or ev.context_place
+            ev.place = narrower_place(st, ev.place, ev.context_place)
         context_dates(doc, st)
         for ev in st.events:
             if ev.date is None and ev.report_date is not None:

@@ -14,6 +14,7 @@ from kg.model.records import EventRecord
 from kg.model import classes as C
 from kg.nlp.events.anaphora import antecedent, sibling_class
 from kg.nlp.events.modality import anchor, blocked, current, nobody
+from kg.nlp.events.place_lists import split_by_place
 from kg.nlp.events.places_dates import context_place, date, place, report_date
 from kg.nlp.events.roles import agents as agents_of, targets as targets_of, without_deniers
 from kg.nlp.events.tolls import Tolls, share_of
@@ -54,7 +55,7 @@ class SentenceReader:
         for acc in self.merge(accounts):
             ev = self._record(st, sent, acc, reporters)
             if ev is not None:
-                st.events.append(ev)
+                st.events.extend(split_by_place(st, acc.tok, ev))
 
     # -- phase 1: one account per trigger that tells of a happening ----------------------------
     def _account(self, st: DocState, sent: Span, t: Token, cls: str, n: int) -> Account | None:
@@ -134,7 +135,9 @@ class SentenceReader:
             also=target_classes(st, t, cls, hit, self.lex),
         )
         ev.separate = bool(SEPARATE.search(table.span_text(sent.start, sent.end)))  # Span.text joins its tokens
-        if where is None:
+        if not specific_place:
+            # none, or only a country ("killed in combat in Colombia's south"): the place the story
+            # named just before may say where in it (applied after consolidation)
             ev.context_place = context_place(st, sent)
         if when is None:
             ev.report_date = report_date(st, sent)

@@ -89,6 +89,16 @@ def context_place(st: DocState, sent: Span) -> str | None:
     return None
 
 
+def narrower_place(st: DocState, own: str | None, near: str | None) -> str | None:
+    """An account's place given the one the story named just before: that one when the account
+    has none, or names only the country it lies in (a later sentence of a story about a
+    village says "in Colombia"); else its own."""
+    if near is None or own is None:
+        return own or near
+    rec = st.places.get(own)
+    return near if rec is not None and rec.cls == C.COUNTRY and near != own and within(st, near, own) else own
+
+
 def place_under(st: DocState, tok: Token) -> str | None:
     """The most specific place named in a phrase ('on a village in Myanmar's Sagaing region'
     -> Sagaing region, not Myanmar)."""

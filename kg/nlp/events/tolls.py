@@ -101,7 +101,28 @@ def sentence_toll(sent: Span, lex: EventLexicon) -> int | None:
             best = n
         elif not weak:
             best = max(best, n)
-    return best
+    return best if best is not None else _named_victim(toks, lex)
+
+
+def _named_victim(toks: list[Token], lex: EventLexicon) -> int | None:
+    """1 when a person named by name dies ('Willy Ngoma, the group's spokesman, was killed in a
+    drone strike', 'the strike killed commander Abu Ahmed'): a toll no number states."""
+    for x in toks:
+        if x.ent_type_ != "PERSON":
+            continue
+        for _ in range(3):  # "the spokesman Willy Ngoma": the name hangs off its title
+            if x.dep_ in ("compound", "appos") and x.head != x:
+                x = x.head
+        if x.dep_ not in ("nsubjpass", "nsubj", "dobj"):
+            continue
+        verb = x.head
+        if verb.pos_ != "VERB" or not (verb.lower_ in lex.death or verb.lemma_.lower() in lex.death):
+            continue
+        if x.dep_ == "nsubj" and verb.lemma_.lower() not in DYING_LEMMAS:
+            continue  # "Ngoma killed five": the named one killed, not died
+        if not any(c.lower_ in INJURY for c in verb.children if c.dep_ == "conj"):
+            return 1
+    return None
 
 
 def _toll_at(doc: Doc, toks: list[Token], k: int, lex: EventLexicon) -> tuple[int, bool] | None:
@@ -118,6 +139,8 @@ def _toll_at(doc: Doc, toks: list[Token], k: int, lex: EventLexicon) -> tuple[in
     if tok.lower_ in ("a", "an") and k + 2 < len(toks) and toks[k + 1].lemma_.lower() in lex.person_objects \
             and toks[k + 1].tag_ == "NN" and toks[k + 1].dep_ in ("nsubj", "nsubjpass") and _dies(toks, k + 2, lex):
         return 1, True  # "a soldier was killed", "a policeman embraced martyrdom"
+    if tok.lower_ in ("a", "an") and _one_victim(tok, toks, lex):
+        return 1, True  # "killed a French aid worker", "a top Russian general was killed"
     if prev_w == "of" and k >= 2 and toks[k - 2].lemma_.lower() in DEATH_NOUNS:
         n = parse_count(number_phrase(doc, tok))
         if n is not None:
@@ -207,6 +230,24 @@ def _after_killing(toks: list[Token], k: int) -> bool:
             break  # "killed seven people and wounded 20": the wounds are another clause
         ahead.append(x.lower_)
     return bool(before & KILLING_CUES) and not set(ahead) & INJURY
+
+
+def _one_victim(det: Token, toks: list[Token], lex: EventLexicon) -> bool:
+    """Whether 'a'/'an' opens one person's noun phrase that a death word governs: the object of
+    a killing verb, the subject of a dying one, or the 'of' of a death noun ('the killing of a
+    general'), whatever adjectives stand between ('a French aid worker')."""
+    h = det.head
+    if det.dep_ != "det" or h.tag_ != "NN" or h.lemma_.lower() not in lex.person_objects:
+        return False
+    gov = h.head
+    if h.dep_ == "dobj" and gov.pos_ == "VERB":
+        return gov.lower_ in lex.death or gov.lemma_.lower() in lex.death
+    if h.dep_ == "pobj" and gov.lower_ == "of":
+        return gov.head.lower_ in DEATH_NOUNS or gov.head.lemma_.lower() in DEATH_NOUNS
+    if h.dep_ in ("nsubj", "nsubjpass"):
+        j = h.i - toks[0].i + 1
+        return _dies(toks, j, lex)
+    return False
 
 
 def _dies(toks: list[Token], j: int, lex: EventLexicon) -> bool:
