@@ -53,7 +53,8 @@ AMBIGUOUS_ROLES = {k: frozenset(v) for k, v in _DATA["ambiguous_roles"].items() 
 NOT_ACTORS = _WORDS["not_actors"]
 STANDALONE = _WORDS["standalone_sides"]  # generic phrases that name a side without a nationality
 SPEAKING = _WORDS["speaking_verbs"]
-NATIONAL_FORCES = _WORDS["national_forces"]  # "Afghan forces": with a nationality, the state's army  # "Moscow said", "Damascus denied": the capital speaks for the government
+NATIONAL_FORCES = _WORDS["national_forces"]
+COUNT_WORDS = _WORDS["count_words"]  # "dozens of militants": a count, not a description  # "Afghan forces": with a nationality, the state's army  # "Moscow said", "Damascus denied": the capital speaks for the government
 
 
 
@@ -244,7 +245,7 @@ class ActorFinder:
             if not self._generic_ok(doc, i, width, phrase, side, is_role):
                 return False
             cc = self._possessor_country(doc, st, start) or main
-        key = self._side_key(st, refined, cc, is_role, phrase, i)
+        key = self._side_key(st, refined, cc, is_role, phrase, i, _counted(doc, start))
         rec = st.actors.get(key)
         label = rec.label if rec else generic_label(cc, refined)
         self._add(st, key, label, rec.cls if rec else refined, cc, start, end, doc[start:end].text, generic=True)
@@ -295,12 +296,13 @@ class ActorFinder:
             return True
         return phrase in STANDALONE
 
-    def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "", at: int = 0) -> str:
+    def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "", at: int = 0,
+                  counted: bool = False) -> str:
         """A generic non-state side links to the one named group of its kind in the article, if
         there is exactly one ('the rebels' in an M23 story). Words that fit several kinds of armed
         group ('militants', 'insurgents', 'gunmen', 'the attackers') link to the group of a fitting
         kind named most recently before them ('Boko Haram ... The attackers')."""
-        if cls in NON_STATE:
+        if cls in NON_STATE and not counted:
             named = [a for a in st.actors.values() if a.cls in NON_STATE and "/" not in a.key.removeprefix("actor/")]
             if phrase in AMBIGUOUS_ROLES:
                 fits = AMBIGUOUS_ROLES[phrase]
@@ -546,6 +548,17 @@ def _in_theatre(cands: list[LexActor], here: set[str]) -> LexActor | None:
     # Forces of the Philippines in a Myanmar article); a neighbour's group before none (JNIM in Benin)
     found = found or anywhere or [a for a, h in homes if h is not None and regions_of(h) & near]
     return found[0] if found else None
+
+
+def _counted(doc: Doc, start: int) -> bool:
+    """'six insurgents', 'at least 10 militants', 'dozens of fighters': a count of fighters, said
+    of whichever side lost them, not a description of the group named before."""
+    j = start - 1
+    if j >= 1 and doc[j].lower_ == "of":
+        j -= 1
+    while j >= 0 and doc[j].lower_ in ("at", "least", "more", "than", "about", "some", "up", "to", "over", "nearly"):
+        j -= 1
+    return j >= 0 and (doc[j].like_num or doc[j].lower_ in COUNT_WORDS)
 
 
 def _surnames(doc: Doc) -> set[str]:
