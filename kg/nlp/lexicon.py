@@ -198,13 +198,14 @@ def metonyms() -> dict[str, str]:
 @lru_cache(maxsize=None)
 def country_adjective(cc: str) -> str:
     """The adjective used in generic labels ("Syrian army"); falls back to the code."""
-    best = None
-    for word, code in nationality_words().items():
-        # the shortest real adjective: not a code like "drc" or "u.s."
-        if code == cc and "." not in word and len(word) > 3 and (best is None or len(word) < len(best)):
-            best = word
-    if best is None:
+    words = [w for w, code in nationality_words().items() if code == cc and "." not in w and len(w) > 3]
+    if not words:
         return cc
+    # the adjective made from a one-word name of the country ("Philippine", not "Filipina"; "Azerbaijani",
+    # not "Azeri"), else the shortest real one (not a code like "drc" or "u.s.")
+    names = [n for n, code in country_words().items() if code == cc and " " not in n]
+    own = [w for w in words if any(w[: min(5, len(n))] == n[: min(5, len(n))] for n in names)]
+    best = min(own or words, key=lambda w: (len(w), w))
     return " ".join(w.capitalize() for w in best.split())
 
 

@@ -398,7 +398,8 @@ def side_actor(st: DocState, doc: Doc, word: Token) -> str | None:
         return named[0].key
     if key not in st.actors:
         st.actors[key] = ActorRecord(key=key, label=generic_label(cc, cls), cls=cls, country=cc)
-    st.actors[key].aliases.add(word.text)
+    if patterns()["force_nouns"].get(low, cls) == cls:
+        st.actors[key].aliases.add(word.text)  # "government control" is the army's, but "government" names the government
     return key
 
 

@@ -40,6 +40,7 @@ from kg.nlp.lexicon import (
     patterns,
     slug,
 )
+from kg.nlp.credits import Credits
 from kg.nlp.names import generic_key, generic_label, title_case as headline_title_case
 from kg.nlp.state import DocState, Mention, TokenTable, state
 
@@ -53,7 +54,9 @@ MODIFIERS = _WORDS["modifiers"]
 AMBIGUOUS_ROLES = {k: frozenset(v) for k, v in _DATA["ambiguous_roles"].items() if isinstance(v, list)}
 NOT_ACTORS = _WORDS["not_actors"]
 STANDALONE = _WORDS["standalone_sides"]  # generic phrases that name a side without a nationality
-SPEAKING = _WORDS["speaking_verbs"]  # "Moscow said", "Damascus denied": the capital speaks for the government
+SPEAKING = _WORDS["speaking_verbs"]
+NATIONAL_FORCES = _WORDS["national_forces"]
+COUNT_WORDS = _WORDS["count_words"]  # "dozens of militants": a count, not a description  # "Afghan forces": with a nationality, the state's army  # "Moscow said", "Damascus denied": the capital speaks for the government
 
 
 
@@ -84,6 +87,7 @@ class ActorFinder:
         self.first_words = {w.split()[0].split("-")[0] for w in [*self.force, *self.roles]}
         self._places_here: set[str] = set()  # the current article's place names (set by _entities)
         self._table: TokenTable | None = None  # the current article's token table (set by __call__)
+        self._credits: Credits = Credits("")  # the current article's credit lines (set by __call__)
 
     def _build(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
         lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -119,7 +123,8 @@ class ActorFinder:
             return None, i
         for n in (2, 1):
             s = i - n
-            if s >= 0 and not doc[s].is_space:
+            # a modifier on the line before ("Clashes in Mali\nJihadists ...") modifies nothing here
+            if s >= 0 and not doc[s].is_space and "\n" not in table.doc_text[table.idx[s] : table.idx[i]]:
                 f = fold(table.span_text(s, i))
                 if f in nat:
                     return nat[f], s
@@ -157,6 +162,8 @@ class ActorFinder:
                 continue
             if any(m.start <= s and e <= m.end and m.end - m.start > e - s for m in st.overlapping(s, e, "place")):
                 continue  # 'AU' inside 'PORT-AU-PRINCE'
+            if self._table.idx[s] in self._credits:
+                continue  # "AFP/Marco Longari": an agency credited for a photo, not reported on
             if _inside_longer_name(doc, s, e):
                 continue  # "Security Council" in "the Kurdistan Region Security Council": another body
             a = _in_theatre([self.lex_by_id[i] for i in ids], here)
@@ -240,7 +247,7 @@ class ActorFinder:
             if not self._generic_ok(doc, i, width, phrase, side, is_role):
                 return False
             cc = self._possessor_country(doc, st, start) or main
-        key = self._side_key(st, refined, cc, is_role, phrase, i)
+        key = self._side_key(st, refined, cc, is_role, phrase, i, _counted(doc, start))
         rec = st.actors.get(key)
         label = rec.label if rec else generic_label(cc, refined)
         self._add(st, key, label, rec.cls if rec else refined, cc, start, end, doc[start:end].text, generic=True)
@@ -248,6 +255,8 @@ class ActorFinder:
 
     def _side_word(self, doc: Doc, i: int) -> tuple[int, str | None]:
         """Where the phrase starts with its side word ('rebel', 'pro-government', 'regime'), and the word."""
+        if i > 2 and doc[i - 1].lower_ in self.sides and doc[i - 2].text == "-" and f"{doc[i - 3].lower_}-{doc[i - 1].lower_}" in self.sides:
+            return i - 3, f"{doc[i - 3].lower_}-{doc[i - 1].lower_}"  # "Pro-government", split by the tokenizer
         if i > 0 and doc[i - 1].lower_ in self.sides:
             return i - 1, doc[i - 1].lower_
         if i > 1 and doc[i - 1].text == "-" and doc[i - 2].lower_ in self.sides:
@@ -265,7 +274,10 @@ class ActorFinder:
         if side in ("government", "regime") and cls in ("StateForce", "Army"):
             return "Army"
         if side == "pro-government":
-            return "Militia"
+            # "pro-government forces/troops" are the state's own; "pro-government militias" are not
+            return "Army" if cls in ("StateForce", "Army") else "Militia"
+        if cls == "StateForce" and phrase in NATIONAL_FORCES and cc is not None:
+            return "Army"  # "Afghan forces", "Syrian forces": the state's armed forces, one node with its army
         if side in ("rebel", "opposition", "insurgent", "separatist") and cls in ("StateForce",):
             return "RebelGroup"
         if side in ("jihadist", "islamist", "militant", "terrorist") and cls in ("StateForce",):
@@ -286,12 +298,13 @@ class ActorFinder:
             return True
         return phrase in STANDALONE
 
-    def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "", at: int = 0) -> str:
+    def _side_key(self, st: DocState, cls: str, cc: str | None, is_role: bool, phrase: str = "", at: int = 0,
+                  counted: bool = False) -> str:
         """A generic non-state side links to the one named group of its kind in the article, if
         there is exactly one ('the rebels' in an M23 story). Words that fit several kinds of armed
         group ('militants', 'insurgents', 'gunmen', 'the attackers') link to the group of a fitting
         kind named most recently before them ('Boko Haram ... The attackers')."""
-        if cls in NON_STATE:
+        if cls in NON_STATE and not counted:
             named = [a for a in st.actors.values() if a.cls in NON_STATE and "/" not in a.key.removeprefix("actor/")]
             if phrase in AMBIGUOUS_ROLES:
                 fits = AMBIGUOUS_ROLES[phrase]
@@ -335,8 +348,8 @@ class ActorFinder:
                              for n in (p.label, *p.aliases)}
         title_case: bool | None = None  # the headline's, read once
         for e in doc.ents:
-            if e.label_ not in ("ORG", "PERSON", "NORP"):
-                continue
+            if e.label_ not in ("ORG", "PERSON", "NORP") or e.start_char in self._credits:
+                continue  # a reporter or photographer credited is no actor
             if e.start_char < st.body_start:
                 if title_case is None:
                     title_case = headline_title_case(st.tokens(doc).doc_text[: st.body_start])
@@ -484,6 +497,7 @@ class ActorFinder:
         met = metonyms()
         text = st.tokens(doc).text  # every token is looked at: plain strings, Tokens only for capitals
         n = len(text)
+        surnames = _surnames(doc)
         for i, word in enumerate(text):
             if not word[:1].isupper():
                 continue
@@ -495,8 +509,8 @@ class ActorFinder:
             line_start = i == 0 or "\n" in text[i - 1]
             dateline = (t.is_sent_start or line_start) and word.isupper() and len(word) > 1 and i + 1 < n \
                 and text[i + 1] in (":", "–", "—", "-", ",", "(")  # "OUAGADOUGOU (AFP) -"
-            if dateline or st.mention_at(i) is not None:
-                continue
+            if dateline or st.mention_at(i) is not None or f in surnames:
+                continue  # "Aden said" after "Major Abdullahi Aden": the man, not Yemen's seat
             if t.dep_ == "nsubj" and t.head.lemma_ in SPEAKING:
                 self._government(st, met[f], i)
             elif i + 1 < n and text[i + 1] in ("'s", "’s") or t.dep_ in ("nsubj", "nsubjpass"):
@@ -513,6 +527,7 @@ class ActorFinder:
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
         self._table = st.tokens(doc)
+        self._credits = Credits(self._table.doc_text)
         self._metonyms(doc, st)
         self._lexicon(doc, st)
         self._entities(doc, st)
@@ -523,19 +538,36 @@ class ActorFinder:
 
 def _in_theatre(cands: list[LexActor], here: set[str]) -> LexActor | None:
     """Of the lexicon actors a name may be, the one at home in the article's countries (`here`),
-    else one of a neighbouring country (the same world region), else one that fits anywhere; None
+    else one that fits anywhere, else one of a neighbouring country (the same world region); None
     when every one belongs to a far theatre (then the name is a homonym). Without any country in
     the article, the first, as written in the lexicon."""
     if not here:
         return cands[0]
     homes = [(a, home_countries(a.id)) for a in cands]
     near = regions_of(here)
-    for fits in (lambda h: bool(h & here), lambda h: bool(regions_of(h) & near)):
-        found = [a for a, h in homes if h is not None and fits(h)]
-        if found:
-            return found[0]
+    found = [a for a, h in homes if h is not None and h & here]
     anywhere = [a for a, h in homes if h is None]
-    return anywhere[0] if anywhere else None
+    # a body that fits anywhere (the AFP news agency) before a neighbour's homonym (the Armed
+    # Forces of the Philippines in a Myanmar article); a neighbour's group before none (JNIM in Benin)
+    found = found or anywhere or [a for a, h in homes if h is not None and regions_of(h) & near]
+    return found[0] if found else None
+
+
+def _counted(doc: Doc, start: int) -> bool:
+    """'six insurgents', 'at least 10 militants', 'dozens of fighters': a count of fighters, said
+    of whichever side lost them, not a description of the group named before."""
+    j = start - 1
+    if j >= 1 and doc[j].lower_ == "of":
+        j -= 1
+    while j >= 0 and doc[j].lower_ in ("at", "least", "more", "than", "about", "some", "up", "to", "over", "nearly"):
+        j -= 1
+    return j >= 0 and (doc[j].like_num or doc[j].lower_ in COUNT_WORDS)
+
+
+def _surnames(doc: Doc) -> set[str]:
+    """Folded last words of the people the article names in full ("Abdullahi Aden"): such a word
+    alone later is that person, though it is also a capital."""
+    return {fold(e[-1].text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
 
 
 def _trim(doc: Doc, span: Span) -> Span:

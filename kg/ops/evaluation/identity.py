@@ -4,8 +4,11 @@ store that holds them all, is no node two real entities, and are shared places l
 A node is an IRI: article graphs merge by IRI alone (DESIGN.md), so the store holding every article
 is the union of their graphs and one IRI is one node in it. Real entities come from the gold, not
 from the system: gold actors and places of different articles are one real entity when they share
-a kind and one's canonical name is among the other's names, within the scope `_slot` gives (a
-country is one entity whether a gold file lists it as an actor or as a place).
+a kind and one's canonical name is among the other's names, or is the same name spelt one letter
+apart or as its initials ("Hizbollah", "EU"), or both name the same state body of one country in
+other words ("Israeli army", "Israeli military": kg/data/identity.json), within the scope `_slot`
+gives (a country is one entity whether a gold file lists it as an actor or as a place). Without
+these, gold files that spell one group two ways made one node look like a wrong merge.
 
 A real entity's nodes are
 - the nodes its gold entries were aligned with, article by article (the one-to-one matching of
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kg.graph.clusters import DisjointSets
@@ -78,6 +82,61 @@ def _slot(e: Entry) -> tuple[str, ...]:
     return (e.kind, scope)
 
 
+@lru_cache(maxsize=1)
+def _identity_data() -> tuple[dict[str, str], int]:
+    from kg.nlp.lexicon import load_json
+    d = load_json("identity.json")
+    roles = {norm_name(w): role for role, words in d["state_roles"].items() for w in words}
+    return roles, int(d["min_spelling"])
+
+
+def state_body(e: Entry) -> tuple[str, str] | None:
+    """(country, role) of a gold actor named '<nationality or country> <role word>' ("Pakistan
+    Army", "Pakistani army", "Israeli military"): one state body, however the annotator worded it."""
+    from kg.nlp.lexicon import country_words, nationality_words
+    roles, _ = _identity_data()
+    words = norm_name(e.name).split()
+    for k in (1, 2):
+        head, rest = " ".join(words[:k]), " ".join(words[k:])
+        cc = nationality_words().get(head) or country_words().get(head)
+        if cc and rest in roles:
+            return cc, roles[rest]
+    return None
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """'hezbollah' / 'hizbollah', 'raqa' / 'raqqa' (at min_spelling letters or more): one substitution,
+    insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < _identity_data()[1]:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w not in ("of", "the", "and", "for"))
+
+
+def same_real(ex: Entry, ey: Entry) -> bool:
+    """Whether two gold entries of one slot are one real entity: one's name among the other's
+    names, the same name spelt one letter apart or as its initials ("EU", "European Union"), or
+    the same state body of the same country."""
+    nx, ny = norm_name(ex.name), norm_name(ey.name)
+    if nx in ey.names or ny in ex.names:
+        return True
+    if ex.kind == "place":
+        return _one_letter_apart(nx.replace(" ", ""), ny.replace(" ", ""))
+    if any(c.isupper() for c in ex.name) and any(c.isupper() for c in ey.name):
+        sx, sy = nx.replace(" ", ""), ny.replace(" ", "")
+        if _one_letter_apart(sx, sy) or (len(sx) <= 5 and " " not in nx and sx == _initials(ny)) \
+                or (len(sy) <= 5 and " " not in ny and sy == _initials(nx)):
+            return True
+    bx = state_body(ex)
+    return bx is not None and bx == state_body(ey)
+
+
 def group_real(entries: list[Entry]) -> int:
     """Give every entry its real entity (entry.real); returns how many real entities there are."""
     sets = DisjointSets(len(entries))
@@ -87,8 +146,7 @@ def group_real(entries: list[Entry]) -> int:
     for idx in by_slot.values():
         for x in idx:
             for y in idx:
-                ex, ey = entries[x], entries[y]
-                if x < y and (norm_name(ex.name) in ey.names or norm_name(ey.name) in ex.names):
+                if x < y and same_real(entries[x], entries[y]):
                     sets.join(x, y)
     roots: dict[int, int] = {}
     for i, e in enumerate(entries):
