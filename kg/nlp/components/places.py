@@ -37,6 +37,7 @@ from kg.nlp.places.kinds import (
     world_region_start,
 )
 from kg.nlp.places.levels import gaz_level, level_words, text_level
+from kg.nlp.places.placing import place_unresolved
 from kg.nlp.places.records import PlaceRecords, ascii_label
 from kg.nlp.places.unresolved import attach_unresolved, fix_namesakes
 from kg.nlp.state import DocState, TokenTable, state
@@ -100,8 +101,10 @@ class PlaceFinder:
             found = self._place(doc, st, cand, text, ctx)
             if found is not None:
                 self.book.add(st, found[0], cand, found[1], doc)
+                if found[0].resolved and seat_at(tok.lower, cand.end):
+                    st.places[found[0].key].seat = True  # "the Britain-based monitor" names Britain
         fix_namesakes(doc, st, self.book)
-        attach_unresolved(doc, st, self.book)
+        place_unresolved(st, attach_unresolved(doc, st, self.book))
         return doc
 
     # -- which candidates name places ------------------------------------------------------------
@@ -236,8 +239,10 @@ class PlaceFinder:
         if cand.kind is not None:  # a sea, a mountain, a world region: no gazetteer place
             cc = None if cand.kind == "world" else self._country_near(doc, st, cand)
             return self.book.unresolved(text, cand, cc), text
-        p = self._senses.get(fold(text)) if cand.level is None else None
-        p = p or self._resolve(text, ctx, cand.level)  # one sense per name within an article
+        p = self._resolve(text, ctx, cand.level)
+        sense = self._senses.get(fold(text)) if cand.level is None else None
+        if sense is not None and (p is None or p.cc != sense.cc):
+            p = sense  # one sense per name: 'the district of Al-Jubah' ... 'the fall of Al-Jubah'
         if p is not None and not plausible(self.gaz, p, text, ctx):
             p = None
         if p is not None:
