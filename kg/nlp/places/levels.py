@@ -44,7 +44,7 @@ def text_level(doc: Doc, start: int, end: int, tok: TokenTable) -> tuple[str | N
     if end - start > 1 and lower[start] in prefix and text[start][:1].isupper():
         return prefix[lower[start]], True  # "Barangay Tanum", "Hotel Ambassador"
     level = _level_after(tok, end) or _level_after_list(tok, end) or _level_called(tok, start) \
-        or list_head_level(tok, start)
+        or list_head_level(tok, start) or appositive_level(tok, end)[0]
     cue = level is not None
     levels = level_words()
     if start >= 2 and lower[start - 1] == "of" and lower[start - 2] in levels:
@@ -81,6 +81,22 @@ def _level_after_list(tok: TokenTable, end: int) -> str | None:
     if (listed and lower[k].endswith("s")) or (possessive or listed) and lower[k] == "countryside":
         return levels[lower[k]]
     return None
+
+
+def appositive_level(tok: TokenTable, end: int) -> tuple[str | None, int]:
+    """'Zorbatiya, a village in Borno state', 'Kengwo, a small town near the border': the level
+    an appositive gives the name before it, and the token after the level word (where the
+    container may follow); (None, end) when no such appositive follows."""
+    lower, n = tok.lower, len(tok.text)
+    if not (end + 2 < n and tok.text[end] == "," and lower[end + 1] in ("a", "an", "the")):
+        return None, end
+    levels = level_words()
+    for k in range(end + 2, min(end + 5, n)):  # "a small farming village": up to two modifiers
+        if lower[k] in levels and levels[lower[k]] in ("City", "Town", "Village", "Neighbourhood", "District"):
+            return levels[lower[k]], k + 1
+        if not tok.alpha[k] or tok.text[k][:1].isupper():
+            break
+    return None, end
 
 
 def list_head_level(tok: TokenTable, start: int) -> str | None:

@@ -14,7 +14,7 @@ from kg.geo.gazetteer import GazPlace
 from kg.geo.resolve import place_iri_suffix
 from kg.model.records import PlaceRecord
 from kg.nlp.lexicon import place_words
-from kg.nlp.places.levels import level_words, list_head_level
+from kg.nlp.places.levels import appositive_level, level_words, list_head_level
 from kg.nlp.places.records import PlaceRecords, gaz_key
 from kg.nlp.state import DocState, Mention, state
 from kg.nlp.syntax import LEVEL_RANK
@@ -191,6 +191,9 @@ def _address_next(doc: Doc, k: int) -> tuple[int, bool] | None:
     on), and whether the words say the mention lies in it ("X area of Y") or only suggest it
     (a comma, 'in'); None when nothing there continues an address."""
     levels = level_words()
+    level, after = appositive_level(state(doc).tokens(doc), k)
+    if level is not None and after + 1 < len(doc) and doc[after].lower_ == "in":
+        return after, True  # "Zorbatiya, a village in Borno state"
     if k + 2 < len(doc) and doc[k].lower_ in levels and doc[k + 1].lower_ == "of":
         return k + 1, True  # "the Shahrag area of Harnai", "the Shaar neighbourhood of Aleppo"
     if k + 1 < len(doc) and doc[k].lower_ == "of" and doc[k - 1].lower_ in levels:
