@@ -98,6 +98,7 @@ CORE_DATA_PROPERTIES = {
     "countryCode": XSD.string,
     "population": XSD.integer,
     "resolved": XSD.boolean,
+    "approximateLocation": XSD.boolean,
     "nameKey": XSD.string,  # the entities graph's name index (kg/entities.py)
     "contentHash": XSD.string,
     "extractorVersion": XSD.string,

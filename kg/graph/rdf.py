@@ -172,6 +172,8 @@ def _place(p: PlaceRecord, a_iri: ox.NamedNode) -> Iterator[tuple]:
         yield g, ox.NamedNode(GEO + "asWKT"), ox.Literal(
             f"POINT({p.lon:.5f} {p.lat:.5f})", datatype=ox.NamedNode(GEO + "wktLiteral")
         )
+        if p.approximate:
+            yield node, ckg("approximateLocation"), lit(True)
     if p.mentioned:
         yield node, ckg("mentionedIn"), a_iri
 

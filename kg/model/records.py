@@ -100,6 +100,9 @@ class PlaceRecord:
     population: int | None = None
     parent: str | None = None  # key of the enclosing place, one step up
     mentioned: bool = True  # False for enclosing places added from the gazetteer, not named in the text
+    approximate: bool = False  # lat/lon are its container's (an unresolved place), not its own
+    seat: bool = False  # named where a body sits ("Britain-based"): a place the text names, even
+    # when the body's name that holds it ("the Britain-based Syrian Observatory") took the mention
 
 
 @dataclass

@@ -82,7 +82,7 @@ def _kept_places(st: DocState) -> dict[str, PlaceRecord]:
     """Places named, or where an event happened, or an end of a relation, with every place up
     their chain of parents (so the graph's locatedIn path is unbroken)."""
     # a place guess inside an actor's name ('Marquetalia' in 'Segunda Marquetalia') lost its mention
-    named = {m.key for m in st.mentions if m.kind == "place"}
+    named = {m.key for m in st.mentions if m.kind == "place"} | {k for k, p in st.places.items() if p.seat}
     for key, p in st.places.items():
         if p.mentioned and key not in named:
             p.mentioned = False

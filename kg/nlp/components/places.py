@@ -37,6 +37,7 @@ from kg.nlp.places.kinds import (
     world_region_start,
 )
 from kg.nlp.places.levels import gaz_level, level_words, text_level
+from kg.nlp.places.placing import place_unresolved
 from kg.nlp.places.records import PlaceRecords, ascii_label
 from kg.nlp.places.unresolved import attach_unresolved, fix_namesakes
 from kg.nlp.state import DocState, TokenTable, state
@@ -76,6 +77,7 @@ class PlaceFinder:
         self.actor_names = {fold(n) for a in lex for n in [a.name, *a.aliases, *a.acronyms]}
         self._resolved: dict[tuple[str, tuple[str, ...], str | None], GazPlace | None] = {}
         self._named = NamedDivisions()
+        self._senses: dict[str, GazPlace] = {}  # folded name -> the place its level word made it
         self._ctx0: list[str] = []
         self._where: list[tuple[int, str]] = []  # (token, country) of each place resolved in the first pass
 
@@ -93,22 +95,27 @@ class PlaceFinder:
         first = []
         for cand, text in named:
             p = None if cand.kind else self._resolve(text, ctx, cand.level)
-            if p is not None and p.cls != "Country" and (cand.ner in ("GPE", "LOC") or cand.cue):
+            if p is not None and p.cls != "Country" and (cand.ner in ("GPE", "LOC") or cand.cue) \
+                    and self._vouches(p, text):
                 st.countries[p.cc] += 2  # where things happen says most about the theatre
-            first.append((cand.start, text, p))
+            first.append((cand, text, p))
         ctx = [c for c, _ in st.countries.most_common()]
-        self._named, self._where = NamedDivisions(), []
-        for start, text, p in first:
+        self._named, self._where, self._senses = NamedDivisions(), [], {}
+        for cand, text, p in first:
             if p is not None and plausible(self.gaz, p, text, ctx):
                 self._named.add(self.gaz, p)
-                if p.cls != "Country":  # a country in the sentence is often an actor, not where
-                    self._where.append((start, p.cc))
+                if gaz_level(cand.level) and p.cls != "Country":
+                    self._senses.setdefault(fold(text), p)  # "the district of Al-Jubah"
+                if p.cls != "Country" and p.cc in ctx[:3]:  # a country in the sentence is often an
+                    self._where.append((cand.start, p.cc))  # actor, a namesake abroad no evidence
         for cand, text in named:
             found = self._place(doc, st, cand, text, ctx)
             if found is not None:
                 self.book.add(st, found[0], cand, found[1], doc)
+                if found[0].resolved and seat_at(tok.lower, cand.end):
+                    st.places[found[0].key].seat = True  # "the Britain-based monitor" names Britain
         fix_namesakes(doc, st, self.book)
-        attach_unresolved(doc, st, self.book)
+        place_unresolved(st, attach_unresolved(doc, st, self.book))
         return doc
 
     # -- which candidates name places ------------------------------------------------------------
@@ -244,21 +251,26 @@ class PlaceFinder:
             cc = None if cand.kind == "world" else self._country_near(doc, st, cand)
             return self.book.unresolved(text, cand, cc), text
         p = self._resolve(text, ctx, cand.level)
+        sense = self._senses.get(fold(text)) if cand.level is None else None
+        if sense is not None and (p is None or p.cc != sense.cc):
+            p = sense  # one sense per name: 'the district of Al-Jubah' ... 'the fall of Al-Jubah'
         if p is not None and not plausible(self.gaz, p, text, ctx):
             p = None
         if p is not None:
             p = inside_named(self.gaz, famous_namesake(self.gaz, p, text, ctx), text, self._named)
-        if (p is not None and p.cls not in ("Country", "Province") and ctx and p.cc not in ctx[:3]
-                and p.feature != "PPLC"):
-            p = None  # a namesake abroad is likelier an unlisted place of the story's country
-        if p is None:
-            return self._unlisted(doc, st, cand, text)
+        abroad = (p is not None and p.cls not in ("Country", "Province") and bool(ctx) and p.cc not in ctx[:3]
+                  and p.feature != "PPLC")
+        if p is None or abroad:  # a namesake abroad is likelier an unlisted place of the story's country
+            return self._unlisted(doc, st, cand, text, known=abroad)
         if p.cc not in ctx[:3] and not cand.cue and cand.ner not in ("GPE", "LOC") and p.cls != "Country":
             return None  # a namesake far from the story, and nothing in the text says it is a place
         return self.book.record(p, text), text
 
-    def _unlisted(self, doc: Doc, st: DocState, cand: Candidate, text: str) -> tuple[PlaceRecord, str] | None:
-        located = cand.start > 0 and doc[cand.start - 1].lower_ in CLOSE_LOCATIVE \
+    def _unlisted(self, doc: Doc, st: DocState, cand: Candidate, text: str,
+                  known: bool = False) -> tuple[PlaceRecord, str] | None:
+        """An unlisted place the text vouches for; `known`: the name is a place's abroad, so a
+        place cue outvotes NER's ORG or PERSON ('seized control of Al-Jadid')."""
+        located = (known or cand.start > 0 and doc[cand.start - 1].lower_ in CLOSE_LOCATIVE) \
             and not keyword_class(text) and fold(text) not in self.actor_names
         if not (cand.cue or cand.level) or (cand.ner not in (*_PLACE_NER, None) and not cand.level and not located):
             return None
@@ -277,6 +289,20 @@ class PlaceFinder:
         sent = doc[cand.start].sent
         near = [(abs(k - cand.start), cc) for k, cc in self._where if sent.start <= k < sent.end]
         return min(near)[1] if near else st.main_country
+
+    def _vouches(self, p: GazPlace, text: str) -> bool:
+        """Whether a place found in the first pass may add its country to the article's context:
+        when the text names that country or no country at all, or the place is a national capital
+        called by its own name that has no namesake in the countries the text names. 'Shaar' (a
+        spelling of Chad's Sarh) in a story about Aleppo does not make the story Chadian, nor
+        'Al-Jubah' a Yemen story South Sudanese; 'Sanaa' in a story that names only Iran does make
+        it Yemeni."""
+        if not self._ctx0 or p.cc in self._ctx0:
+            return True
+        found = self.gaz.matches(text)
+        if any(q.cc in self._ctx0 for q, _ in found):
+            return False
+        return p.feature == "PPLC" and any(q.key == p.key and primary for q, primary in found)
 
     def _resolve(self, text: str, ctx: list[str], level: str | None) -> GazPlace | None:
         """`_resolve_uncached`, once per name, context and level within an article: both passes

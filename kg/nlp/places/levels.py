@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from kg.nlp.lexicon import patterns, place_words
+from kg.nlp.lexicon import load_json, patterns, place_words
 from kg.nlp.state import TokenTable
 
 LOCATIVE = place_words()["locative"]
+PLURAL_LEVELS: dict[str, str] = load_json("places.json")["plural_levels"]
+CONNECTORS_IN_NAMES = frozenset(place_words()["connectors"]) - {"of"}  # "Kafr al-Sheikh"
 _LIST_WORDS = (",", "and", "or", "-", "'", "’", "'s", "’s")
 _POSSESSIVE = ("'", "’", "'s", "’s")
 _DATELINE_PUNCT = (":", "–", "—", "-", ",", "(")
@@ -41,7 +43,8 @@ def text_level(doc: Doc, start: int, end: int, tok: TokenTable) -> tuple[str | N
     prefix = patterns()["place_prefix_levels"]["words"]
     if end - start > 1 and lower[start] in prefix and text[start][:1].isupper():
         return prefix[lower[start]], True  # "Barangay Tanum", "Hotel Ambassador"
-    level = _level_after(tok, end) or _level_after_list(tok, end) or _level_called(tok, start)
+    level = _level_after(tok, end) or _level_after_list(tok, end) or _level_called(tok, start) \
+        or list_head_level(tok, start) or appositive_level(tok, end)[0]
     cue = level is not None
     levels = level_words()
     if start >= 2 and lower[start - 1] == "of" and lower[start - 2] in levels:
@@ -78,6 +81,37 @@ def _level_after_list(tok: TokenTable, end: int) -> str | None:
     if (listed and lower[k].endswith("s")) or (possessive or listed) and lower[k] == "countryside":
         return levels[lower[k]]
     return None
+
+
+def appositive_level(tok: TokenTable, end: int) -> tuple[str | None, int]:
+    """'Zorbatiya, a village in Borno state', 'Kengwo, a small town near the border': the level
+    an appositive gives the name before it, and the token after the level word (where the
+    container may follow); (None, end) when no such appositive follows."""
+    lower, n = tok.lower, len(tok.text)
+    if not (end + 2 < n and tok.text[end] == "," and lower[end + 1] in ("a", "an", "the")):
+        return None, end
+    levels = level_words()
+    for k in range(end + 2, min(end + 5, n)):  # "a small farming village": up to two modifiers
+        if lower[k] in levels and levels[lower[k]] in ("City", "Town", "Village", "Neighbourhood", "District"):
+            return levels[lower[k]], k + 1
+        if not tok.alpha[k] or tok.text[k][:1].isupper():
+            break
+    return None, end
+
+
+def list_head_level(tok: TokenTable, start: int) -> str | None:
+    """'the villages of Kafr Zeita, Latamneh and Morek': a plural level word and 'of' before a
+    list of capitalised names give each name in it the level (the first name is 'the village of
+    X' already, when the word is singular)."""
+    text, lower = tok.text, tok.lower
+    k = start - 1
+    while k > 0 and start - k < 16 and (text[k] in (",", "and", "or") or text[k][:1].isupper()
+                                        or lower[k] in CONNECTORS_IN_NAMES):
+        k -= 1
+    if k < 1 or lower[k] != "of":
+        return None
+    listed = k == start - 1 or any(text[x] in (",", "and", "or") for x in range(k + 1, start))
+    return PLURAL_LEVELS.get(lower[k - 1]) if listed else None
 
 
 def _level_called(tok: TokenTable, start: int) -> str | None:

@@ -14,12 +14,13 @@ from kg.geo.gazetteer import GazPlace
 from kg.geo.resolve import place_iri_suffix
 from kg.model.records import PlaceRecord
 from kg.nlp.lexicon import place_words
-from kg.nlp.places.levels import level_words
+from kg.nlp.places.levels import appositive_level, level_words, list_head_level
 from kg.nlp.places.records import PlaceRecords, gaz_key
-from kg.nlp.state import DocState, Mention
+from kg.nlp.state import DocState, Mention, state
 from kg.nlp.syntax import LEVEL_RANK
 
 _SKIP = place_words()["enclosing_skip"]
+_CONNECTORS = place_words()["connectors"] - {"of"}
 _SMALL = ("Facility", "Neighbourhood", "Road")
 
 
@@ -78,14 +79,19 @@ def _enclosing_mention(doc: Doc, st: DocState, k: int) -> Mention | None:
     return None
 
 
-def attach_unresolved(doc: Doc, st: DocState, book: PlaceRecords) -> None:
+def attach_unresolved(doc: Doc, st: DocState, book: PlaceRecords) -> set[str]:
     """An unresolved place sits, at least, in the province of a resolved place named in the same
-    sentence ('the village of X, just north of Homs city'), else in the article's country."""
+    sentence ('the village of X, just north of Homs city'), else in the article's country.
+    Returns the keys of those whose container the text states ('X, Y region', 'X in Y province'),
+    as opposed to guessed from a place named nearby."""
+    stated: set[str] = set()
     for m in st.mentions:
         rec = _place_of(st, m)
         if rec is not None and not rec.resolved and not rec.parent:
             # "Sitio Kan Alas, Barangay Tanum, Patikul": each in the next, wherever the article says so
             rec.parent = _comma_parent(doc, st, m, rec)
+            if rec.parent:
+                stated.add(rec.key)
     sents: list[Span] | None = None  # the doc's sentences, listed once when first needed
     for m in st.mentions:
         rec = _place_of(st, m)
@@ -102,6 +108,7 @@ def attach_unresolved(doc: Doc, st: DocState, book: PlaceRecords) -> None:
             cp = book.gaz.country(rec.country)
             if cp is not None:
                 rec.parent = book.unmentioned(st, cp).key
+    return stated
 
 
 def _nearby_parent(doc: Doc, st: DocState, book: PlaceRecords, m: Mention, rec: PlaceRecord,
@@ -143,6 +150,8 @@ def _comma_parent(doc: Doc, st: DocState, m: Mention, rec: PlaceRecord) -> str |
     'Katigiri, Wonduruba Payam'), 'in' ('Pazigyi village in Kanbalu township') or a level word
     and 'of' ('the Shahrag area of Harnai'), when it is no finer than it: news writes addresses
     small to big."""
+    if list_head_level(state(doc).tokens(doc), m.start):
+        return _list_parent(doc, st, m, rec)  # 'the villages of A, B and C': siblings, no address
     found = _address_next(doc, m.end)
     if found is None:
         return None
@@ -160,11 +169,31 @@ def _comma_parent(doc: Doc, st: DocState, m: Mention, rec: PlaceRecord) -> str |
     return nxt.key
 
 
+def _list_parent(doc: Doc, st: DocState, m: Mention, rec: PlaceRecord) -> str | None:
+    """The place a whole list is put in: 'the villages of A, B and C in Hama province' puts A
+    and B in Hama province too (the 'in' follows the list's last name)."""
+    k = m.end
+    while k < len(doc) and k - m.end < 16 and (doc[k].text in (",", "and", "or") or doc[k].text[:1].isupper()
+                                              or doc[k].lower_ in _CONNECTORS):
+        k += 1
+    if k >= len(doc) - 1 or doc[k].lower_ != "in":
+        return None
+    k += 2 if doc[k + 1].lower_ == "the" else 1
+    nxt = st.mention_at(k, "place") if k < len(doc) else None
+    outer = st.places.get(nxt.key) if nxt is not None and nxt.start == k else None
+    if outer is None or outer.key == rec.key or LEVEL_RANK.get(outer.cls, 0) > LEVEL_RANK.get(rec.cls, 0):
+        return None
+    return outer.key if not (rec.country and outer.country and rec.country != outer.country) else None
+
+
 def _address_next(doc: Doc, k: int) -> tuple[int, bool] | None:
     """Where, after a mention ending at `k`, the next part of an address may start (one token
     on), and whether the words say the mention lies in it ("X area of Y") or only suggest it
     (a comma, 'in'); None when nothing there continues an address."""
     levels = level_words()
+    level, after = appositive_level(state(doc).tokens(doc), k)
+    if level is not None and after + 1 < len(doc) and doc[after].lower_ == "in":
+        return after, True  # "Zorbatiya, a village in Borno state"
     if k + 2 < len(doc) and doc[k].lower_ in levels and doc[k + 1].lower_ == "of":
         return k + 1, True  # "the Shahrag area of Harnai", "the Shaar neighbourhood of Aleppo"
     if k + 1 < len(doc) and doc[k].lower_ == "of" and doc[k - 1].lower_ in levels:
