@@ -85,9 +85,12 @@ def load_embedded(folder: Path, kind: str, work: Path) -> dict:
 
     merge_store(store)
     merge_s = time.perf_counter() - t1
+    count = store.count()
     store.close()
+    disk = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
     shutil.rmtree(path.parent)
-    return {"seconds": dt, "quads": r.quads, "articles": r.articles, "merge_s": merge_s}
+    return {"seconds": dt, "quads": r.quads, "articles": r.articles, "merge_s": merge_s,
+            "store_quads": count, "disk_bytes_per_quad": disk / count}
 
 
 def _write_share(url: str, files: list[str], ready, go) -> None:
@@ -150,7 +153,7 @@ def load_virtuoso(folder: Path, kind: str, work: Path) -> dict:
 
 def rates(res: dict, quads: int, articles: int) -> dict:
     s = res["seconds"]
-    return {**{k: round(v, 2) for k, v in res.items() if isinstance(v, float)},
+    return {**{k: round(v, 2) if isinstance(v, float) else v for k, v in res.items()},
             "quads_per_s": round(quads / s), "articles_per_s": round(articles / s, 1)}
 
 
