@@ -11,7 +11,7 @@ from kg.nlp.names import generic_key, generic_label
 from kg.nlp.relations.reading import Reading
 from kg.nlp.relations.support_sides import backed_party, prefix_backer, support_words
 from kg.nlp.syntax import (
-    NON_STATE, coordination_root, country_actor, doubted, ended, keyed, negated, own_actors, place_of_np,
+    NON_STATE, country_actor, doubted, ended, keyed, negated, own_actors, place_of_np,
     predicate_noun, side_actor,
 )
 
