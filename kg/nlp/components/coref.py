@@ -22,6 +22,8 @@ PLACE_HEADS = {k: frozenset(v) for k, v in _DATA["place_heads"].items()}
 DETERMINERS = word_sets("coref.json")["determiners"]
 SEATED = word_sets("coref.json")["seated_classes"]  # "the Britain-based group": maybe the monitor in London
 NOT_ARMED = word_sets("coref.json")["not_armed"]  # "a rights group", "the civil society group"
+LED_WORDS = word_sets("coref.json")["led_words"]  # "U.S.-led", "Iranian-backed"
+OWN_NAME_HEADS = word_sets("coref.json")["own_name_heads"]  # "the coalition": only a body named so
 _MODIFIER_DEPS = ("amod", "compound", "npadvmod", "punct", "det", "nmod")
 
 
@@ -62,7 +64,12 @@ class Coref:
             return start, (head.key if head is not None else None)
         if any(doc[k].lower_ in NOT_ARMED for k in range(start, t.i)):
             return start, None  # "the local civil society group", "a rights group": not an armed group
-        return start, self._antecedent(st, HEADS[t.lower_], t.i, _seat_country(doc, st.tokens(doc).lower, start, t.i))
+        if any(_led(doc, k) for k in range(start + 1, t.i)):
+            return start, None  # "the U.S.-led coalition": a body its leader heads, none of those named
+        found = self._antecedent(st, HEADS[t.lower_], t.i, _seat_country(doc, st.tokens(doc).lower, start, t.i))
+        if found is not None and t.lower_ in OWN_NAME_HEADS and not _named_with(st.actors[found], t.lower_):
+            return start, None  # "the coalition" is a coalition, never one state's army
+        return start, found
 
     @staticmethod
     def _places(doc: Doc, st: DocState) -> None:
@@ -96,6 +103,18 @@ class Coref:
             return named[0]
         before = [m for m in st.mentions if m.kind == "actor" and m.start < i and fits(m.key)]
         return before[-1].key if before else None
+
+
+def _led(doc: Doc, k: int) -> bool:
+    """'Saudi-led', 'U.S.-led' (one token or three): a body that country heads or backs."""
+    low = doc[k].lower_
+    return (low in LED_WORDS and k > 0 and doc[k - 1].text == "-") or any(low.endswith("-" + w) for w in LED_WORDS)
+
+
+def _named_with(actor: object, head: str) -> bool:
+    """Whether an actor bears the head word in its own name ('Saudi-led coalition')."""
+    names = [actor.label, *actor.aliases]  # type: ignore[attr-defined]
+    return any(head in n.lower().split() or n.lower().endswith(head) for n in names)
 
 
 def _seat_country(doc: Doc, lower: list[str], start: int, head: int) -> str | None:
