@@ -32,6 +32,7 @@ LOCATIVE_LEADS = _WORDS["locative"] - directions() - {"and", "of"}
 
 # "PORT-AU-PRINCE, Haiti (AP) —", "PESHAWAR:", "BAKU –" at the start of a line
 DATELINE = re.compile(r"(?m)^\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})\s*(?:,|:|–|—|-|\()")
+NAME_DIRECTIONS = _WORDS["name_directions"]  # capitalised, part of the name itself
 _NER_POOL = ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP")
 
 Span2 = tuple[int, int]
@@ -155,8 +156,9 @@ def find_candidates(doc: Doc, tok: TokenTable, gaz: Gazetteer) -> dict[Span2, Ca
             start = s
             if not gaz.is_known_name(tok.span_text(s, e)):
                 # "northern Hama", "the Sahel" -> the name; but "Central African Republic" stays whole
-                while start < e and lower[start] in leading:
-                    start += 1
+                while start < e and lower[start] in leading and not (
+                        lower[start] in NAME_DIRECTIONS and tok.text[start][:1].isupper()):
+                    start += 1  # ... but a capitalised 'Lower', 'Upper' is the name's: 'Lower Shebelle'
             if start == e:
                 continue
             spans.setdefault((start, e), Candidate(start, e, ner=ner.get((s, e)), cue=(start, e) in datelines))

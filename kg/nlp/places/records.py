@@ -32,6 +32,19 @@ def gaz_key(iri_suffix: str) -> str:
     return f"{kind}:{rest}"
 
 
+def _level_forms(doc: Doc, cand: Candidate, text: str) -> list[str]:
+    """The name with the level word the text gives it: 'Nerkh district', 'West region' (the word
+    after), 'province of Aleppo' (the word before, with 'of'); how readers search for a division."""
+    out = []
+    if cand.end < len(doc) and doc[cand.end].lower_ in level_words():
+        out.append(f"{text} {doc[cand.end].text}")
+    s = cand.start
+    if s >= 2 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in level_words() \
+            and cand.level in ("Province", "District"):
+        out.append(f"{doc[s - 2].text} of {text}")
+    return out
+
+
 class PlaceRecords:
     """Writes places onto a DocState; holds the gazetteer that the parents come from."""
 
@@ -72,16 +85,16 @@ class PlaceRecords:
 
     def add(self, st: DocState, rec: PlaceRecord, cand: Candidate, text: str, doc: Doc | None = None) -> None:
         """A mention of `rec` at the candidate; a record met before gains the spelling."""
-        if doc is not None and cand.end < len(doc) and doc[cand.end].lower_ in level_words() and cand.level:
-            rec.aliases.add(f"{text} {doc[cand.end].text}")  # "Nerkh district", "West region"
         existing = st.places.get(rec.key)
-        if existing:
-            existing.aliases.add(text)
+        if existing:  # met before, maybe as the parent of a place named earlier
             existing.mentioned = True
         else:
-            rec.aliases.add(text)
             st.places[rec.key] = rec
             self.add_parents(st, rec)
+        target = existing or rec
+        target.aliases.add(text)
+        if doc is not None and cand.level:
+            target.aliases.update(_level_forms(doc, cand, text))
         st.add_mention(Mention(cand.start, cand.end, rec.key, "place", text))
 
     def add_parents(self, st: DocState, rec: PlaceRecord) -> None:
