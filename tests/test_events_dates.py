@@ -4,13 +4,10 @@ mechanisms (places and names from outside the dev corpus)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from kg.nlp.components.dates import offset_days, resolve_date
 from kg.nlp.extract import extract
 from kg.read.readers import article_from_text
-
-from tests.conftest import run_kg
 
 PUB = dt.date(2023, 5, 12)  # a Friday
 
@@ -26,8 +23,6 @@ def labels(ex, ev) -> str:
 
 
 # -- one account per listed place -------------------------------------------------------------
-
-
 def test_single_place_and_clash_are_not_split():
     ex, evs = events("Fighting in Sudan\nThe army and the RSF clashed in Nyala and El Geneina on Monday, "
                      "residents said.")
@@ -80,4 +75,3 @@ def test_no_publication_date_uses_latest_full_date_of_text():
     _, evs = events(text, published=None)
     attack = next(e for e in evs if "Saturday" in e.evidence.sentence)
     assert attack.date == dt.date(2023, 6, 10)  # 10 June 2023 was a Saturday
-
