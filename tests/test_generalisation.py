@@ -56,7 +56,7 @@ def test_ukraine(ex):
 def test_nigeria(ex):
     e = ex["nigeria-borno-farmers"]
     bh = next(k for k, a in e.actors.items() if a.label == "Boko Haram")
-    assert {"attackers", "insurgents"} <= e.actors[bh].aliases
+    assert "attackers" in e.actors[bh].aliases  # "12 insurgents" (a count) stays the generic side: a count names no group
     attack = [v for v in e.events if v.fatalities == 20]
     assert attack and attack[0].agents == [bh] and any(e.actors[t].cls == "Civilians" for t in attack[0].targets)
     assert e.places[attack[0].place].label == "Zabarmari" and not e.places[attack[0].place].resolved
@@ -91,7 +91,7 @@ def test_myanmar(ex):
     assert strike and strike[0].fatalities == 40 and "AttackOnCivilians" in strike[0].also
     assert not any(v.trigger == "seized" for v in e.events)  # "seized power in a 2021 coup"
     fight = [v for v in e.events if v.trigger == "Fighting"]
-    assert fight and {e.actors[a].label for a in fight[0].agents} == {"Burmese army", "Arakan Army"}
+    assert fight and {e.actors[a].label for a in fight[0].agents} == {"Myanmar army", "Arakan Army"}
 
 
 def test_sudan(ex):
