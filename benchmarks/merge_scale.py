@@ -30,30 +30,8 @@ from kg.runtime.corpus import corpus_dir  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from article_copies import corpus_templates, put_copy  # noqa: E402
+from tests.synthetic import one_town_reports  # noqa: E402
 
-
-
-def undated_reports(store, n: int) -> None:
-    """n one-event article graphs about one town, the same class and actor, no date, as extraction
-    writes them (what merge-accounts.rq reads), written straight into the store in one go."""
-    import pyoxigraph as ox
-
-    from kg.model.vocab import CKG, CKR
-
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    place, army = ox.NamedNode(CKR + "place/homs"), ox.NamedNode(CKR + "actor/army")
-    quads = []
-    for i in range(n):
-        g = ox.NamedNode(CKR + f"article/r{i:06d}")
-        e = ox.NamedNode(g.value + "#e1")
-        quads += [ox.Quad(g, rdf_type, ox.NamedNode(CKG + "Article"), g),
-                  ox.Quad(e, rdf_type, ox.NamedNode(CKG + "Airstrike"), g),
-                  ox.Quad(e, ox.NamedNode(CKG + "evidence"), ox.Literal(f"Jets struck Homs ({i})."), g),
-                  ox.Quad(e, ox.NamedNode(CKG + "mentionedIn"), g, g),
-                  ox.Quad(e, ox.NamedNode(CKG + "place"), place, g),
-                  ox.Quad(e, ox.NamedNode(CKG + "agent"), army, g),
-                  ox.Quad(place, ox.NamedNode(CKG + "countryCode"), ox.Literal("SY"), g)]
-    store._db.extend(quads)
 
 
 def one_undated(n: int) -> None:
@@ -65,7 +43,7 @@ def one_undated(n: int) -> None:
     from kg.store.embedded import EmbeddedStore
 
     with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(Path(tmp) / "store") as store:
-        undated_reports(store, n)
+        one_town_reports(store, n)
         r = merge_store(store)
         groups, _ = group_accounts(*load_accounts(store))
         largest = max(map(len, groups))

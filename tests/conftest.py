@@ -34,6 +34,19 @@ def run_kg(*args: str, store: Path | None = None, input: bytes | None = None, en
     return p
 
 
+def ingest_then_query(tmp_path: Path, text: str, sparql: str, *, published: str = "2024-05-07") -> str:
+    """Load one article from a file with `kg ingest`, then run `kg query --sparql` on it as CSV,
+    both as a user would; each step must exit 0. Returns the CSV text."""
+    art = tmp_path / "article.txt"
+    art.write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    p = run_kg("ingest", str(art), "--published", published, store=store)
+    assert p.returncode == 0, p.stderr_text
+    p = run_kg("query", "--sparql", sparql, "--format", "csv", store=store)
+    assert p.returncode == 0, p.stderr_text
+    return p.stdout_text
+
+
 @pytest.fixture(scope="session")
 def example_extraction():
     from kg.nlp.extract import extract

@@ -13,7 +13,7 @@ import pytest
 from kg.nlp.extract import extract
 from kg.nlp.relations.control_places import control_words
 from kg.read.readers import article_from_text
-from tests.conftest import run_kg
+from tests.conftest import ingest_then_query
 
 TEXTS = {
     "coordinated": "Boko Haram seizes towns\nMAIDUGURI, Nigeria — Boko Haram fighters captured Damboa and Gwoza "
@@ -160,12 +160,5 @@ def test_the_word_lists_are_data() -> None:
 
 
 def test_the_cli_stores_both_coordinated_captures(tmp_path: Path) -> None:
-    art = tmp_path / "nigeria.txt"
-    art.write_text(TEXTS["coordinated"], encoding="utf-8")
-    store = tmp_path / "s"
-    p = run_kg("ingest", str(art), "--published", "2024-05-07", store=store)
-    assert p.returncode == 0, p.stderr_text
-    q = "SELECT ?l WHERE { ?a ckg:controls ?p . ?p rdfs:label ?l }"
-    p = run_kg("query", "--sparql", q, "--format", "csv", store=store)
-    assert p.returncode == 0, p.stderr_text
-    assert "Damboa" in p.stdout_text and "Gwoza" in p.stdout_text, p.stdout_text
+    out = ingest_then_query(tmp_path, TEXTS["coordinated"], "SELECT ?l WHERE { ?a ckg:controls ?p . ?p rdfs:label ?l }")
+    assert "Damboa" in out and "Gwoza" in out, out

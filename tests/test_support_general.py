@@ -14,7 +14,7 @@ import pytest
 from kg.nlp.extract import extract
 from kg.nlp.relations.support_sides import support_words
 from kg.read.readers import article_from_text
-from tests.conftest import run_kg
+from tests.conftest import ingest_then_query
 
 # (sentence, backer label, backed label): each must be read
 BACKED = [
@@ -95,13 +95,7 @@ def test_the_word_families_are_data() -> None:
 
 
 def test_the_cli_stores_support_read_from_a_fused_modifier(tmp_path: Path) -> None:
-    art = tmp_path / "manbij.txt"
-    art.write_text("Manbij falls\nOn Friday, U.S.-backed Syrian Democratic Forces captured the town of Manbij, "
-                   "a monitor said.\n", encoding="utf-8")
-    store = tmp_path / "s"
-    p = run_kg("ingest", str(art), "--published", "2024-05-07", store=store)
-    assert p.returncode == 0, p.stderr_text
-    q = "SELECT ?a ?b WHERE { ?x ckg:supports ?y . ?x rdfs:label ?a . ?y rdfs:label ?b }"
-    p = run_kg("query", "--sparql", q, "--format", "csv", store=store)
-    assert p.returncode == 0, p.stderr_text
-    assert "United States" in p.stdout_text and "Syrian Democratic Forces" in p.stdout_text, p.stdout_text
+    text = ("Manbij falls\nOn Friday, U.S.-backed Syrian Democratic Forces captured the town of Manbij, "
+            "a monitor said.\n")
+    out = ingest_then_query(tmp_path, text, "SELECT ?a ?b WHERE { ?x ckg:supports ?y . ?x rdfs:label ?a . ?y rdfs:label ?b }")
+    assert "United States" in out and "Syrian Democratic Forces" in out, out
